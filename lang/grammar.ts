@@ -1,0 +1,479 @@
+// The Rego v1 grammar as a Chevrotain CstParser. One instance (see `parser`) is built once and reused.
+//
+// Expressions are parsed flat (`operand (operator operand)*`); `to-ast.ts` applies operator precedence. Two rules
+// of Rego are whitespace-sensitive and enforced with gates on token positions:
+// - a ref continues (`.`, `[`, `(`) only when the continuation touches the previous token: `a[1]` is a ref,
+//   `a [1]` is `a` followed by an array;
+// - the literals of a body are separated by `;` or by a line break.
+import { CstParser, EOF, type IToken, type TokenType } from "chevrotain";
+import * as T from "./tokens.js";
+import { parserErrorMessages } from "./parse-errors.js";
+
+const BINARY_OPERATORS: TokenType[] = [
+  T.Equal,
+  T.NotEqual,
+  T.LessEq,
+  T.GreaterEq,
+  T.Less,
+  T.Greater,
+  T.Plus,
+  T.Minus,
+  T.Star,
+  T.Slash,
+  T.Percent,
+  T.Amp,
+  T.Pipe,
+  T.In,
+];
+
+const STOP_MEMBERSHIP_SCAN = new Set<TokenType>([
+  T.Comma,
+  T.Semicolon,
+  T.Assign,
+  T.Unify,
+  T.Colon,
+  T.Pipe,
+  T.With,
+  T.If,
+  T.Else,
+  T.Some,
+  T.Every,
+  T.Not,
+]);
+
+/** Tokens allowed after `.` in a ref: names, and keywords used as names (`input.in`, `data.x.every`). */
+const REF_NAME_TOKENS: TokenType[] = [T.Identifier, ...T.KEYWORDS];
+
+export class RegoParser extends CstParser {
+  constructor() {
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: false,
+      maxLookahead: 3,
+      nodeLocationTracking: "none",
+      errorMessageProvider: parserErrorMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** The index of the last consumed token (-1 before the first). */
+  get position(): number {
+    return (this as unknown as { exportLexerState(): number }).exportLexerState();
+  }
+  set position(index: number) {
+    (this as unknown as { importLexerState(i: number): void }).importLexerState(index);
+  }
+
+  /**
+   * The root rule is invoked once per statement (see parse.ts), so input left over after it is the next
+   * statement, not an error: skip Chevrotain's "redundant input" check but keep its clean-up.
+   */
+  protected onAfterParse(): void {
+    const vector = (this as unknown as { tokVector: IToken[] }).tokVector;
+    while (vector.length > 0 && vector[vector.length - 1]!.tokenType === EOF) vector.pop();
+  }
+
+  private touchesPrevious(): boolean {
+    const prev = this.LA(0);
+    const next = this.LA(1);
+    return prev !== undefined && next.startOffset === prev.endOffset! + 1;
+  }
+
+  /** After `k`, at a comma: does `, v in` follow (the value may be any term, so scan to `in` at depth 0)? */
+  private membershipAhead(): boolean {
+    if (this.LA(1).tokenType !== T.Comma) return false;
+    let depth = 0;
+    for (let k = 2; ; k++) {
+      const tok = this.LA(k);
+      const type = tok.tokenType;
+      if (type === EOF) return false;
+      if (type === T.LBrack || type === T.LBrace || type === T.LParen) depth++;
+      else if (type === T.RBrack || type === T.RBrace || type === T.RParen) {
+        if (--depth < 0) return false;
+      } else if (depth === 0) {
+        if (type === T.In) return true;
+        if (STOP_MEMBERSHIP_SCAN.has(type)) return false;
+      }
+    }
+  }
+
+  private onNewLine(): boolean {
+    const prev = this.LA(0);
+    const next = this.LA(1);
+    return prev !== undefined && next.startLine! > prev.endLine!;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Statements
+
+  public statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.packageDecl) },
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+    ]);
+  });
+
+  public packageDecl = this.RULE("packageDecl", () => {
+    this.CONSUME(T.Package);
+    this.SUBRULE(this.operand);
+  });
+
+  public importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(T.Import);
+    this.SUBRULE(this.operand);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Identifier);
+    });
+  });
+
+  public ruleDecl = this.RULE("ruleDecl", () => {
+    this.OPTION(() => this.CONSUME(T.Default));
+    this.SUBRULE(this.ruleHead);
+    this.OPTION1(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Contains);
+            this.SUBRULE(this.exprList, { LABEL: "containsValue" });
+          },
+        },
+        {
+          ALT: () => {
+            this.OR1([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
+            this.SUBRULE1(this.exprList, { LABEL: "value" });
+          },
+        },
+      ]);
+    });
+    this.OPTION2(() => this.SUBRULE(this.ruleBody));
+    this.MANY(() => {
+      this.OR2([
+        { ALT: () => this.SUBRULE(this.elseClause) },
+        { ALT: () => this.SUBRULE(this.block, { LABEL: "alternative" }) },
+      ]);
+    });
+  });
+
+  /** `p`, `a.b.c`, `p[x]`, `a.b[k]`, `f(x, y)`: a name followed by ref arguments or function parameters. */
+  public ruleHead = this.RULE("ruleHead", () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => this.SUBRULE(this.refArg));
+  });
+
+  /** `if literal`, `if { … }`, or a bare `{ … }` (Rego v0 style, reported by to-ast). */
+  public ruleBody = this.RULE("ruleBody", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.If);
+          this.OR1({
+            IGNORE_AMBIGUITIES: true,
+            DEF: [{ ALT: () => this.SUBRULE(this.block) }, { ALT: () => this.SUBRULE(this.literal) }],
+          });
+        },
+      },
+      { ALT: () => this.SUBRULE1(this.block, { LABEL: "bareBlock" }) },
+    ]);
+  });
+
+  public elseClause = this.RULE("elseClause", () => {
+    this.CONSUME(T.Else);
+    this.OPTION(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
+      this.SUBRULE(this.exprList, { LABEL: "value" });
+    });
+    this.OPTION1(() => this.SUBRULE(this.ruleBody));
+  });
+
+  public block = this.RULE("block", () => {
+    this.CONSUME(T.LBrace);
+    this.SUBRULE(this.query);
+    this.CONSUME(T.RBrace);
+  });
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Bodies
+
+  public query = this.RULE("query", () => {
+    this.SUBRULE(this.literal);
+    this.MANY({
+      GATE: () => this.LA(1).tokenType === T.Semicolon || this.onNewLine(),
+      DEF: () => {
+        this.OPTION(() => this.CONSUME(T.Semicolon));
+        this.SUBRULE1(this.literal);
+      },
+    });
+  });
+
+  public literal = this.RULE("literal", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Some);
+          this.SUBRULE(this.someList, { LABEL: "some" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Every);
+          this.SUBRULE1(this.exprList, { LABEL: "every" });
+          this.SUBRULE(this.block);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Not));
+          this.SUBRULE2(this.exprList, { LABEL: "left" });
+          this.OPTION1(() => {
+            this.OR1([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
+            this.SUBRULE3(this.exprList, { LABEL: "right" });
+          });
+        },
+      },
+    ]);
+    this.MANY(() => this.SUBRULE(this.withModifier));
+  });
+
+  public withModifier = this.RULE("withModifier", () => {
+    this.CONSUME(T.With);
+    this.SUBRULE(this.operand, { LABEL: "target" });
+    this.CONSUME(T.As);
+    this.SUBRULE(this.exprList, { LABEL: "value" });
+  });
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Expressions
+
+  /** One expression, or `k, v in xs` (a comma list whose meaning to-ast works out from the context). */
+  public exprList = this.RULE("exprList", () => {
+    this.SUBRULE(this.infix);
+    this.MANY({
+      // `k, v in xs`: a comma continues the expression only when `in` follows (OPA reads `a, b` otherwise as two
+      // items of the enclosing list, as in `[x | y, 4]`, an array)
+      GATE: () => this.membershipAhead(),
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE1(this.infix);
+      },
+    });
+  });
+
+  /** `some x, y`: variables separated by commas (or `some k, v in xs`). */
+  public someList = this.RULE("someList", () => {
+    this.SUBRULE(this.infix);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE1(this.infix);
+    });
+  });
+
+  /** `operand (operator operand)*`, flat. */
+  public infix = this.RULE("infix", () => {
+    this.SUBRULE(this.operand);
+    this.SUBRULE(this.infixTail);
+  });
+
+  public infixTail = this.RULE("infixTail", () => {
+    this.MANY(() => {
+      this.SUBRULE(this.binaryOperator);
+      this.SUBRULE(this.operand);
+    });
+  });
+
+  public binaryOperator = this.RULE("binaryOperator", () => {
+    this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok) })));
+  });
+
+  /** A term, followed by ref arguments that touch it. */
+  public operand = this.RULE("operand", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Null) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Minus));
+          this.CONSUME(T.NumberLit);
+        },
+      },
+      { ALT: () => this.CONSUME(T.StringLit) },
+      { ALT: () => this.CONSUME(T.RawStringLit) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      // `contains` is a keyword only in rule heads; elsewhere it is the name of a built-in.
+      { ALT: () => this.CONSUME(T.Contains) },
+      { ALT: () => this.SUBRULE(this.arrayLiteral) },
+      { ALT: () => this.SUBRULE(this.braceLiteral) },
+      { ALT: () => this.SUBRULE(this.parenthesized) },
+    ]);
+    this.MANY({ GATE: () => this.touchesPrevious(), DEF: () => this.SUBRULE(this.refArg) });
+  });
+
+  public refArg = this.RULE("refArg", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.OR1(REF_NAME_TOKENS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "name" }) })));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrack);
+          this.SUBRULE(this.exprList, { LABEL: "index" });
+          this.CONSUME(T.RBrack);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.OPTION(() => this.SUBRULE(this.itemList, { LABEL: "args" }));
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  public parenthesized = this.RULE("parenthesized", () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.exprList);
+    this.CONSUME(T.RParen);
+  });
+
+  /** `a, b, c` with an optional trailing comma, for arrays, sets and call arguments. */
+  public itemList = this.RULE("itemList", () => {
+    this.SUBRULE(this.infix);
+    this.MANY({
+      GATE: () => this.LA(2).tokenType !== T.RBrack && this.LA(2).tokenType !== T.RBrace && this.LA(2).tokenType !== T.RParen,
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE1(this.infix);
+      },
+    });
+    this.OPTION(() => this.CONSUME1(T.Comma, { LABEL: "trailingComma" }));
+  });
+
+  /** `| body ]`, tried ahead of committing to an array comprehension. */
+  public arrayComprehensionTail = this.RULE("arrayComprehensionTail", () => {
+    this.CONSUME(T.Pipe);
+    this.SUBRULE(this.query);
+    this.CONSUME(T.RBrack);
+  });
+
+  /** `| body }`, tried ahead of committing to a set or object comprehension. */
+  public braceComprehensionTail = this.RULE("braceComprehensionTail", () => {
+    this.CONSUME(T.Pipe);
+    this.SUBRULE(this.query);
+    this.CONSUME(T.RBrace);
+  });
+
+  /**
+   * `[]`, `[a, b]`, `[x | body]`. A comprehension's head is a single operand, and `|` after it starts a
+   * comprehension when a body and `]` follow; otherwise `|` is the union operator (`[a | b, 4]`), as in OPA.
+   */
+  public arrayLiteral = this.RULE("arrayLiteral", () => {
+    this.CONSUME(T.LBrack);
+    this.OPTION(() => {
+      this.SUBRULE(this.operand, { LABEL: "first" });
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            GATE: this.BACKTRACK(this.arrayComprehensionTail),
+            ALT: () => {
+              this.CONSUME(T.Pipe);
+              this.SUBRULE(this.query);
+            },
+          },
+          {
+            ALT: () => {
+              this.SUBRULE(this.infixTail);
+              this.OPTION1(() => {
+                this.CONSUME(T.Comma);
+                this.OPTION2(() => this.SUBRULE(this.itemList, { LABEL: "rest" }));
+              });
+            },
+          },
+        ],
+      });
+    });
+    this.CONSUME(T.RBrack);
+  });
+
+  /** `{}`, sets `{a, b}`, objects `{k: v}`, and set / object comprehensions. */
+  public braceLiteral = this.RULE("braceLiteral", () => {
+    this.CONSUME(T.LBrace);
+    this.OPTION(() => {
+      this.SUBRULE(this.operand, { LABEL: "first" });
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          {
+            GATE: this.BACKTRACK(this.braceComprehensionTail),
+            ALT: () => {
+              this.CONSUME(T.Pipe);
+              this.SUBRULE(this.query);
+            },
+          },
+          {
+            ALT: () => {
+              this.SUBRULE(this.infixTail, { LABEL: "firstTail" });
+              this.OR1([
+                { ALT: () => this.SUBRULE(this.objectRest) },
+                {
+                  ALT: () => {
+                    this.OPTION1(() => {
+                      this.CONSUME(T.Comma);
+                      this.OPTION2(() => this.SUBRULE(this.itemList, { LABEL: "rest" }));
+                    });
+                  },
+                },
+              ]);
+            },
+          },
+        ],
+      });
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** After `{key`: `: value | body }` (object comprehension) or `: value, k2: v2, …`. */
+  public objectRest = this.RULE("objectRest", () => {
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.operand, { LABEL: "value" });
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: this.BACKTRACK(this.braceComprehensionTail),
+          ALT: () => {
+            this.CONSUME(T.Pipe);
+            this.SUBRULE(this.query);
+          },
+        },
+        {
+          ALT: () => {
+            this.SUBRULE(this.infixTail, { LABEL: "valueTail" });
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RBrace,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE(this.objectEntry);
+              },
+            });
+            this.OPTION(() => this.CONSUME1(T.Comma, { LABEL: "trailingComma" }));
+          },
+        },
+      ],
+    });
+  });
+
+  public objectEntry = this.RULE("objectEntry", () => {
+    this.SUBRULE(this.infix, { LABEL: "key" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE1(this.infix, { LABEL: "value" });
+  });
+}
+
+/** The one parser instance: building it runs Chevrotain's grammar analysis, which is done once. */
+export const parser = new RegoParser();

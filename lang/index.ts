@@ -1,0 +1,14 @@
+// The public entry points of the language front end.
+export type * from "./ast.js";
+export { parseModule, type ParseOptions, type ParseResult } from "./parse.js";
+export {
+  DiagnosticCodes,
+  diagnostic,
+  hasErrors,
+  renderDiagnostic,
+  renderDiagnostics,
+  formatDiagnosticHeadline,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Severity,
+} from "./diagnostics.js";
