@@ -28,7 +28,7 @@ export function metadataBlocks(comments: readonly Comment[], diagnostics: Diagno
     }
     i = j - 1;
     const loc: Location = { ...start.loc, endLine: last.loc.endLine, endColumn: last.loc.endColumn, endOffset: last.loc.endOffset };
-    const data = parseYaml(lines.join("\n"), start.loc, diagnostics);
+    const data = parseYaml(lines.join("\n"), start.loc, last.loc.line, diagnostics);
     if (data === undefined) continue;
     const scope = data["scope"];
     if (scope !== undefined && !SCOPES.includes(scope as AnnotationScope)) {
@@ -54,14 +54,14 @@ export function metadataBlocks(comments: readonly Comment[], diagnostics: Diagno
   return blocks;
 }
 
-function parseYaml(text: string, at: Location, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
+function parseYaml(text: string, at: Location, lastLine: number, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
   let doc: unknown;
   try {
     doc = yaml.load(text, { schema: yaml.JSON_SCHEMA });
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number } };
     // the block's YAML starts on the line after `# METADATA`
-    const line = at.line + 1 + (err.mark?.line ?? 0);
+    const line = Math.min(lastLine, at.line + 1 + (err.mark?.line ?? 0));
     diagnostics.push(
       diagnostic(
         DiagnosticCodes.invalidMetadata,

@@ -59,7 +59,7 @@ export function tokenize(text: string, file: string): LexResult {
           'close the string with `"`; for text over several lines use a raw string in back-ticks (`…`)',
         ),
       );
-      tokens[i] = { ...tok, tokenType: T.StringLit, image: tok.image.replace(/\\?$/, "") + '"' };
+      tokens[i] = { ...tok, tokenType: T.StringLit, tokenTypeIdx: T.StringLit.tokenTypeIdx!, image: tok.image.replace(/\\?$/, "") + '"' };
     } else if (tok.tokenType === T.UnterminatedRawString) {
       diagnostics.push(
         diagnostic(
@@ -69,7 +69,7 @@ export function tokenize(text: string, file: string): LexResult {
           "close the raw string with a back-tick (`)",
         ),
       );
-      tokens[i] = { ...tok, tokenType: T.RawStringLit, image: tok.image + "`" };
+      tokens[i] = { ...tok, tokenType: T.RawStringLit, tokenTypeIdx: T.RawStringLit.tokenTypeIdx!, image: tok.image + "`" };
     }
   }
   return { tokens, comments: (result.groups["comments"] ?? []) as IToken[], diagnostics };

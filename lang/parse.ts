@@ -69,6 +69,16 @@ function parseUnsafe(text: string, file: string, maxErrors: number): ParseResult
         // a statement ends at the end of its line: something follows on the same line
         diagnostics.push(trailingTokenDiagnostic(file, stmt, next));
         pos = nextStatementStart(tokens, pos + 1, tokens[pos - 1]!);
+      } else if (stmt?.kind === "rule" && isBareHead(stmt)) {
+        const name = refText(stmt.head.name);
+        diagnostics.push(
+          diagnostic(
+            DiagnosticCodes.unexpectedToken,
+            `the rule \`${name}\` has neither a value nor a body`,
+            stmt.head.loc,
+            `write \`${name} := value\`, \`${name} if { … }\` or \`${name} contains value if { … }\``,
+          ),
+        );
       }
       continue;
     }
@@ -80,7 +90,7 @@ function parseUnsafe(text: string, file: string, maxErrors: number): ParseResult
 
   const module = assemble(file, text, statements, lexed.comments, diagnostics);
   sortDiagnostics(diagnostics);
-  return hasErrors(diagnostics) ? { module, diagnostics } : { module, diagnostics };
+  return { module, diagnostics };
 }
 
 function countErrors(ds: Diagnostic[]): number {
@@ -142,8 +152,10 @@ function errorDiagnostic(file: string, text: string, tokens: IToken[], start: nu
     hint = "a rule's value is set with `:=`, as in `allow := true if …`; `==` compares";
   } else if (tok.tokenType === T.Assign && expectsClose) {
     hint = "`:=` declares a variable and stands as a statement of its own: `x := f(y)`; to compare use `==`";
-  } else if (tok.tokenType === T.LBrace && prev?.tokenType === T.RBrace && /else/.test(message) === false) {
-    hint = undefined;
+  } else if (isCloser(tok) && expectsClose) {
+    hint = unclosed
+      ? `this \`${tok.image}\` does not match the \`${unclosed.image}\` opened on line ${unclosed.startLine}`
+      : `this \`${tok.image}\` closes nothing; remove it`;
   } else if (unclosed && !expectsClose && tok.startLine! > unclosed.startLine! && tok.startColumn === 1) {
     hint = `the \`${unclosed.image}\` on line ${unclosed.startLine} may be missing its \`${CLOSERS[unclosed.image]}\``;
   }
@@ -161,6 +173,10 @@ function unclosedBracket(tokens: IToken[], from: number, to: number): IToken | u
     else if (t.tokenType === T.RBrace || t.tokenType === T.RBrack || t.tokenType === T.RParen) stack.pop();
   }
   return stack.length > 0 ? stack[stack.length - 1] : undefined;
+}
+
+function isCloser(tok: IToken): boolean {
+  return tok.tokenType === T.RBrace || tok.tokenType === T.RBrack || tok.tokenType === T.RParen;
 }
 
 function startsExpression(tok: IToken): boolean {
@@ -184,11 +200,23 @@ function ruleHeadEndsAt(tokens: IToken[], start: number, index: number): boolean
   return depth === 0;
 }
 
+function isBareHead(rule: A.Rule): boolean {
+  return !rule.default && rule.body === undefined && rule.head.value === undefined && rule.head.contains === undefined;
+}
+
 function trailingTokenDiagnostic(file: string, stmt: Statement | undefined, next: IToken): Diagnostic {
   const loc = tokenLocation(file, next);
   const found = describeFound(next);
-  if (stmt?.kind === "rule" && stmt.body === undefined && stmt.head.value === undefined && stmt.head.contains === undefined) {
+  if (stmt?.kind === "rule" && isBareHead(stmt)) {
     const name = refText(stmt.head.name);
+    if (next.tokenType === T.Equal) {
+      return diagnostic(
+        DiagnosticCodes.unexpectedToken,
+        `expected \`:=\` or \`=\` to give the rule \`${name}\` a value, found \`==\``,
+        loc,
+        `\`==\` compares; write \`${name} := …\``,
+      );
+    }
     return diagnostic(
       DiagnosticCodes.unexpectedToken,
       `expected \`if\`, \`:=\`, \`=\` or \`contains\` after the rule name \`${name}\`, found ${found}`,

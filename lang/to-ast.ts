@@ -316,14 +316,6 @@ export class AstBuilder {
       }
       return;
     }
-    if (h.value === undefined && h.contains === undefined && rule.body === undefined) {
-      this.error(
-        DiagnosticCodes.unexpectedToken,
-        `the rule \`${refText(h.name)}\` has neither a value nor a body`,
-        h.loc,
-        `write \`${refText(h.name)} := value\`, \`${refText(h.name)} if { … }\` or \`${refText(h.name)} contains value if { … }\``,
-      );
-    }
     if (rule.elses.length > 0 && (h.contains !== undefined || (h.name.path.length > 0 && !h.name.path.every(isGroundPathElement)))) {
       this.error(
         DiagnosticCodes.invalidConstruct,
