@@ -53,6 +53,8 @@ export class RegoParser extends CstParser {
       errorMessageProvider: parserErrorMessages,
     });
     this.performSelfAnalysis();
+    this.isArrayComprehension = this.BACKTRACK(this.arrayComprehensionTail);
+    this.isBraceComprehension = this.BACKTRACK(this.braceComprehensionTail);
   }
 
   /** The index of the last consumed token (-1 before the first). */
@@ -96,6 +98,10 @@ export class RegoParser extends CstParser {
     }
   }
 
+  // Speculative parses (Chevrotain backtracking), made once: at `|`, is this a comprehension?
+  private isArrayComprehension!: () => boolean;
+  private isBraceComprehension!: () => boolean;
+
   private onNewLine(): boolean {
     const prev = this.LA(0);
     const next = this.LA(1);
@@ -135,13 +141,13 @@ export class RegoParser extends CstParser {
         {
           ALT: () => {
             this.CONSUME(T.Contains);
-            this.SUBRULE(this.exprList, { LABEL: "containsValue" });
+            this.SUBRULE(this.expr, { LABEL: "containsValue" });
           },
         },
         {
           ALT: () => {
             this.OR1([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-            this.SUBRULE1(this.exprList, { LABEL: "value" });
+            this.SUBRULE1(this.expr, { LABEL: "value" });
           },
         },
       ]);
@@ -181,7 +187,7 @@ export class RegoParser extends CstParser {
     this.CONSUME(T.Else);
     this.OPTION(() => {
       this.OR([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-      this.SUBRULE(this.exprList, { LABEL: "value" });
+      this.SUBRULE(this.expr, { LABEL: "value" });
     });
     this.OPTION1(() => this.SUBRULE(this.ruleBody));
   });
@@ -217,17 +223,17 @@ export class RegoParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Every);
-          this.SUBRULE1(this.exprList, { LABEL: "every" });
+          this.SUBRULE1(this.expr, { LABEL: "every" });
           this.SUBRULE(this.block);
         },
       },
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.Not));
-          this.SUBRULE2(this.exprList, { LABEL: "left" });
+          this.SUBRULE2(this.expr, { LABEL: "left" });
           this.OPTION1(() => {
             this.OR1([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-            this.SUBRULE3(this.exprList, { LABEL: "right" });
+            this.SUBRULE3(this.expr, { LABEL: "right" });
           });
         },
       },
@@ -239,22 +245,31 @@ export class RegoParser extends CstParser {
     this.CONSUME(T.With);
     this.SUBRULE(this.operand, { LABEL: "target" });
     this.CONSUME(T.As);
-    this.SUBRULE(this.exprList, { LABEL: "value" });
+    this.SUBRULE(this.expr, { LABEL: "value" });
   });
 
   // ------------------------------------------------------------------------------------------------------------
   // Expressions
 
-  /** One expression, or `k, v in xs` (a comma list whose meaning to-ast works out from the context). */
-  public exprList = this.RULE("exprList", () => {
-    this.SUBRULE(this.infix);
-    this.MANY({
-      // `k, v in xs`: a comma continues the expression only when `in` follows (OPA reads `a, b` otherwise as two
-      // items of the enclosing list, as in `[x | y, 4]`, an array)
+  /**
+   * One expression: `operand (operator operand)*`, flat, or `k, v in xs` (a comma continues the expression only
+   * when `in` follows; otherwise OPA reads `a, b` as two items of an enclosing list, as in `[x | y, 4]`).
+   */
+  public expr = this.RULE("expr", () => {
+    this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "op" }) })));
+      this.SUBRULE1(this.operand);
+    });
+    this.OPTION({
       GATE: () => this.membershipAhead(),
       DEF: () => {
         this.CONSUME(T.Comma);
-        this.SUBRULE1(this.infix);
+        this.SUBRULE2(this.operand, { LABEL: "valueOperand" });
+        this.MANY1(() => {
+          this.OR1(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME1(tok, { LABEL: "valueOp" }) })));
+          this.SUBRULE3(this.operand, { LABEL: "valueOperand" });
+        });
       },
     });
   });
@@ -268,21 +283,21 @@ export class RegoParser extends CstParser {
     });
   });
 
-  /** `operand (operator operand)*`, flat. */
+  /** `operand (operator operand)*`, flat, with no top-level comma (an item of a list). */
   public infix = this.RULE("infix", () => {
     this.SUBRULE(this.operand);
-    this.SUBRULE(this.infixTail);
-  });
-
-  public infixTail = this.RULE("infixTail", () => {
     this.MANY(() => {
-      this.SUBRULE(this.binaryOperator);
-      this.SUBRULE(this.operand);
+      this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "op" }) })));
+      this.SUBRULE1(this.operand);
     });
   });
 
-  public binaryOperator = this.RULE("binaryOperator", () => {
-    this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok) })));
+  /** `(operator operand)+` after an operand already read; the operators are labelled `op`, in order. */
+  public infixTail = this.RULE("infixTail", () => {
+    this.AT_LEAST_ONE(() => {
+      this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "op" }) })));
+      this.SUBRULE(this.operand);
+    });
   });
 
   /** A term, followed by ref arguments that touch it. */
@@ -320,7 +335,7 @@ export class RegoParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LBrack);
-          this.SUBRULE(this.exprList, { LABEL: "index" });
+          this.SUBRULE(this.expr, { LABEL: "index" });
           this.CONSUME(T.RBrack);
         },
       },
@@ -336,7 +351,7 @@ export class RegoParser extends CstParser {
 
   public parenthesized = this.RULE("parenthesized", () => {
     this.CONSUME(T.LParen);
-    this.SUBRULE(this.exprList);
+    this.SUBRULE(this.expr);
     this.CONSUME(T.RParen);
   });
 
@@ -379,7 +394,7 @@ export class RegoParser extends CstParser {
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
-            GATE: this.BACKTRACK(this.arrayComprehensionTail),
+            GATE: () => this.LA(1).tokenType === T.Pipe && this.isArrayComprehension(),
             ALT: () => {
               this.CONSUME(T.Pipe);
               this.SUBRULE(this.query);
@@ -387,7 +402,7 @@ export class RegoParser extends CstParser {
           },
           {
             ALT: () => {
-              this.SUBRULE(this.infixTail);
+              this.OPTION3(() => this.SUBRULE(this.infixTail));
               this.OPTION1(() => {
                 this.CONSUME(T.Comma);
                 this.OPTION2(() => this.SUBRULE(this.itemList, { LABEL: "rest" }));
@@ -409,7 +424,7 @@ export class RegoParser extends CstParser {
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
-            GATE: this.BACKTRACK(this.braceComprehensionTail),
+            GATE: () => this.LA(1).tokenType === T.Pipe && this.isBraceComprehension(),
             ALT: () => {
               this.CONSUME(T.Pipe);
               this.SUBRULE(this.query);
@@ -417,7 +432,7 @@ export class RegoParser extends CstParser {
           },
           {
             ALT: () => {
-              this.SUBRULE(this.infixTail, { LABEL: "firstTail" });
+              this.OPTION3(() => this.SUBRULE(this.infixTail, { LABEL: "firstTail" }));
               this.OR1([
                 { ALT: () => this.SUBRULE(this.objectRest) },
                 {
@@ -445,7 +460,7 @@ export class RegoParser extends CstParser {
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          GATE: this.BACKTRACK(this.braceComprehensionTail),
+          GATE: () => this.LA(1).tokenType === T.Pipe && this.isBraceComprehension(),
           ALT: () => {
             this.CONSUME(T.Pipe);
             this.SUBRULE(this.query);
@@ -453,7 +468,7 @@ export class RegoParser extends CstParser {
         },
         {
           ALT: () => {
-            this.SUBRULE(this.infixTail, { LABEL: "valueTail" });
+            this.OPTION1(() => this.SUBRULE(this.infixTail, { LABEL: "valueTail" }));
             this.MANY({
               GATE: () => this.LA(2).tokenType !== T.RBrace,
               DEF: () => {

@@ -32,9 +32,9 @@ const RULE_EXPECTATIONS: Record<string, string> = {
   literal: "an expression",
   operand: "a term (a value, a name, `[`, `{` or `(`)",
   refArg: "`.name`, `[index]` or `(arguments)`",
-  binaryOperator: "an operator",
   infix: "a term",
-  exprList: "a term",
+  expr: "a term",
+  someList: "a variable",
   itemList: "a term",
   objectEntry: "an object key",
 };

@@ -380,7 +380,7 @@ export class AstBuilder {
   }
 
   private someExpr(kw: IToken, list: CstNode): A.SomeDecl | A.SomeIn {
-    const { term, items } = this.exprList(list);
+    const { term, items } = this.someItems(list);
     const start = this.loc(kw);
     if (term?.kind === "membership") {
       const some: A.SomeIn = { kind: "some-in", value: term.value, collection: term.collection, loc: spanLoc(start, term.loc) };
@@ -402,7 +402,7 @@ export class AstBuilder {
   }
 
   private everyExpr(kw: IToken, list: CstNode, blockNode: CstNode): A.EveryExpr {
-    const { term } = this.exprList(list);
+    const term = this.single(list);
     const body = this.block(blockNode);
     if (term?.kind !== "membership") {
       this.error(
@@ -450,59 +450,59 @@ export class AstBuilder {
   // ------------------------------------------------------------------------------------------------------------
   // expressions
 
-  /** An expression list that must hold one term (`k, v in xs` counts as one). */
+  /** An `expr` node: one term (`k, v in xs` included). */
   private single(node: CstNode): A.Term {
-    const { term, items } = this.exprList(node);
-    if (term) return term;
-    const commas = this.toks(node.children as Children, "Comma");
-    this.error(
-      DiagnosticCodes.unexpectedToken,
-      "expected one expression, found a list separated by `,`",
-      commas.length > 0 ? this.loc(commas[0]!) : items[0]!.loc,
-      "a comma here is only allowed in `k, v in xs`",
-    );
-    return items[0]!;
+    const c = node.children as Children;
+    const first = this.climb(this.nodes(c, "operand"), this.toks(c, "op"));
+    if (c["Comma"] === undefined) return first;
+    const rest = this.climb(this.nodes(c, "valueOperand"), this.toks(c, "valueOp"));
+    return this.withKey(first, rest);
   }
 
-  private exprList(node: CstNode): { term?: A.Term; items: A.Term[] } {
+  /** `k, v in xs in ys` is `(k, v in xs) in ys`: the key belongs to the leftmost membership. */
+  private withKey(key: A.Term, rest: A.Term): A.Term {
+    if (rest.kind !== "membership") {
+      this.error(DiagnosticCodes.unexpectedToken, "expected `in` after `k, v`", rest.loc);
+      throw new ConversionError("bad membership");
+    }
+    let m = rest;
+    const spine: A.MembershipTerm[] = [m];
+    while (m.value.kind === "membership" && m.value.key === undefined && m.value.loc.offset === m.loc.offset) {
+      m = m.value;
+      spine.push(m);
+    }
+    m.key = key;
+    for (const s of spine) s.loc = spanLoc(key.loc, s.loc);
+    return rest;
+  }
+
+  /** A `someList`: `x, y` (variables) or `k, v in xs`. */
+  private someItems(node: CstNode): { term?: A.Term; items: A.Term[] } {
     const infixes = this.nodes(node.children as Children, "infix");
     if (infixes.length === 1) return { term: this.infix(infixes[0]!), items: [] };
     if (infixes.length === 2 && !hasIn(infixes[0]!) && hasIn(infixes[1]!)) {
-      const key = this.infix(infixes[0]!);
-      const rest = this.infix(infixes[1]!);
-      // the key belongs to the leftmost membership: `k, v in xs in ys` is `(k, v in xs) in ys`
-      let m = rest as A.MembershipTerm;
-      const spine: A.MembershipTerm[] = [m];
-      while (m.value.kind === "membership" && m.value.key === undefined && m.value.loc.offset === m.loc.offset) {
-        m = m.value;
-        spine.push(m);
-      }
-      m.key = key;
-      for (const s of spine) s.loc = spanLoc(key.loc, s.loc);
-      return { term: rest, items: [] };
+      return { term: this.withKey(this.infix(infixes[0]!), this.infix(infixes[1]!)), items: [] };
     }
     return { items: infixes.map((i) => this.infix(i)) };
   }
 
   private infix(node: CstNode): A.Term {
     const c = node.children as Children;
-    return this.infixFrom(this.node(c, "operand"), this.opt(c, "infixTail"));
+    return this.climb(this.nodes(c, "operand"), this.toks(c, "op"));
   }
 
+  /** An operand already read, followed by an optional `infixTail`. */
   private infixFrom(firstOperand: CstNode, tail: CstNode | undefined): A.Term {
-    const operands: A.Term[] = [this.operand(firstOperand)];
-    const ops: IToken[] = [];
-    if (tail) {
-      const tc = tail.children as Children;
-      for (const opNode of this.nodes(tc, "binaryOperator")) {
-        const oc = opNode.children as Children;
-        const key = Object.keys(oc)[0]!;
-        ops.push(this.tok(oc, key)!);
-      }
-      for (const o of this.nodes(tc, "operand")) operands.push(this.operand(o));
-    }
+    if (!tail) return this.operand(firstOperand);
+    const tc = tail.children as Children;
+    return this.climb([firstOperand, ...this.nodes(tc, "operand")], this.toks(tc, "op"));
+  }
+
+  /** Operator precedence over a flat `operand (op operand)*` list: operand i stands left of operator i. */
+  private climb(operandNodes: CstNode[], ops: IToken[]): A.Term {
+    const operands = operandNodes.map((o) => this.operand(o));
     if (operands.length !== ops.length + 1) throw new ConversionError("incomplete expression");
-    // precedence climbing over the flat list: operand i stands left of operator i
+    if (ops.length === 0) return operands[0]!;
     let i = 0;
     const climb = (minPrec: number): A.Term => {
       let left = operands[i]!;
@@ -548,7 +548,7 @@ export class AstBuilder {
     if ((n = this.opt(c, "braceLiteral"))) return this.braceLiteral(n);
     if ((n = this.opt(c, "parenthesized"))) {
       const pc = n.children as Children;
-      const inner = this.single(this.node(pc, "exprList"));
+      const inner = this.single(this.node(pc, "expr"));
       // parentheses only group; the location still covers them so errors point at what was written
       return { ...inner, loc: this.loc(this.tok(pc, "LParen")!, this.tok(pc, "RParen") ?? this.tok(pc, "LParen")!) } as A.Term;
     }
@@ -699,9 +699,8 @@ export class AstBuilder {
 }
 
 function hasIn(infix: CstNode): boolean {
-  const tail = (infix.children as Children)["infixTail"]?.[0] as CstNode | undefined;
-  const ops = ((tail?.children as Children | undefined)?.["binaryOperator"] ?? []) as CstNode[];
-  return ops.some((o) => (o.children as Children)["Kw_in"] !== undefined);
+  const ops = ((infix.children as Children)["op"] ?? []) as IToken[];
+  return ops.some((o) => o.tokenType === T.In);
 }
 
 function callName(term: A.Term): string[] | undefined {
