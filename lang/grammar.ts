@@ -44,6 +44,33 @@ const STOP_MEMBERSHIP_SCAN = new Set<TokenType>([
 /** Tokens allowed after `.` in a ref: names, and keywords used as names (`input.in`, `data.x.every`). */
 const REF_NAME_TOKENS: TokenType[] = [T.Identifier, ...T.KEYWORDS];
 
+/** Consumption options, made once (Chevrotain would otherwise get a new object on every call). */
+const LBL = {
+  alternative: { LABEL: "alternative" },
+  args: { LABEL: "args" },
+  bareBlock: { LABEL: "bareBlock" },
+  containsValue: { LABEL: "containsValue" },
+  dotName: { LABEL: "dotName" },
+  every: { LABEL: "every" },
+  first: { LABEL: "first" },
+  firstTail: { LABEL: "firstTail" },
+  index: { LABEL: "index" },
+  key: { LABEL: "key" },
+  left: { LABEL: "left" },
+  name: { LABEL: "name" },
+  op: { LABEL: "op" },
+  rest: { LABEL: "rest" },
+  right: { LABEL: "right" },
+  some: { LABEL: "some" },
+  someMore: { LABEL: "someMore" },
+  target: { LABEL: "target" },
+  trailingComma: { LABEL: "trailingComma" },
+  value: { LABEL: "value" },
+  valueOp: { LABEL: "valueOp" },
+  valueOperand: { LABEL: "valueOperand" },
+  valueTail: { LABEL: "valueTail" },
+} as const;
+
 export class RegoParser extends CstParser {
   constructor() {
     super(T.ALL_TOKENS, {
@@ -55,6 +82,13 @@ export class RegoParser extends CstParser {
     this.performSelfAnalysis();
     this.isArrayComprehension = this.BACKTRACK(this.arrayComprehensionTail);
     this.isBraceComprehension = this.BACKTRACK(this.braceComprehensionTail);
+  }
+
+  // OR alternatives, made once per call site: Chevrotain's performance guide asks for this, as building the
+  // array of alternatives on every call is the parser's largest source of garbage.
+  private readonly altCache: unknown[] = [];
+  private alts<A>(site: number, make: () => A): A {
+    return (this.altCache[site] ??= make()) as A;
   }
 
   /** The index of the last consumed token (-1 before the first). */
@@ -112,11 +146,11 @@ export class RegoParser extends CstParser {
   // Statements
 
   public statement = this.RULE("statement", () => {
-    this.OR([
+    this.OR(this.alts(1, () => ([
       { ALT: () => this.SUBRULE(this.packageDecl) },
       { ALT: () => this.SUBRULE(this.importDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
-    ]);
+    ])));
   });
 
   public packageDecl = this.RULE("packageDecl", () => {
@@ -137,27 +171,27 @@ export class RegoParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.Default));
     this.SUBRULE(this.ruleHead);
     this.OPTION1(() => {
-      this.OR([
+      this.OR(this.alts(3, () => ([
         {
           ALT: () => {
             this.CONSUME(T.Contains);
-            this.SUBRULE(this.expr, { LABEL: "containsValue" });
+            this.SUBRULE(this.expr, LBL.containsValue);
           },
         },
         {
           ALT: () => {
-            this.OR1([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-            this.SUBRULE1(this.expr, { LABEL: "value" });
+            this.OR1(this.alts(2, () => ([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }])));
+            this.SUBRULE1(this.expr, LBL.value);
           },
         },
-      ]);
+      ])));
     });
     this.OPTION2(() => this.SUBRULE(this.ruleBody));
     this.MANY(() => {
-      this.OR2([
+      this.OR2(this.alts(4, () => ([
         { ALT: () => this.SUBRULE(this.elseClause) },
-        { ALT: () => this.SUBRULE(this.block, { LABEL: "alternative" }) },
-      ]);
+        { ALT: () => this.SUBRULE(this.block, LBL.alternative) },
+      ])));
     });
   });
 
@@ -169,25 +203,25 @@ export class RegoParser extends CstParser {
 
   /** `if literal`, `if { … }`, or a bare `{ … }` (Rego v0 style, reported by to-ast). */
   public ruleBody = this.RULE("ruleBody", () => {
-    this.OR([
+    this.OR(this.alts(6, () => ([
       {
         ALT: () => {
           this.CONSUME(T.If);
-          this.OR1({
+          this.OR1(this.alts(5, () => ({
             IGNORE_AMBIGUITIES: true,
             DEF: [{ ALT: () => this.SUBRULE(this.block) }, { ALT: () => this.SUBRULE(this.literal) }],
-          });
+          })));
         },
       },
-      { ALT: () => this.SUBRULE1(this.block, { LABEL: "bareBlock" }) },
-    ]);
+      { ALT: () => this.SUBRULE1(this.block, LBL.bareBlock) },
+    ])));
   });
 
   public elseClause = this.RULE("elseClause", () => {
     this.CONSUME(T.Else);
     this.OPTION(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-      this.SUBRULE(this.expr, { LABEL: "value" });
+      this.OR(this.alts(7, () => ([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }])));
+      this.SUBRULE(this.expr, LBL.value);
     });
     this.OPTION1(() => this.SUBRULE(this.ruleBody));
   });
@@ -213,39 +247,44 @@ export class RegoParser extends CstParser {
   });
 
   public literal = this.RULE("literal", () => {
-    this.OR([
+    this.OR(this.alts(9, () => ([
       {
         ALT: () => {
           this.CONSUME(T.Some);
-          this.SUBRULE(this.someList, { LABEL: "some" });
+          this.SUBRULE(this.expr, LBL.some);
+          // `some x, y`: more variables (a comma followed by `v in xs` belongs to `expr`)
+          this.MANY2(() => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE4(this.expr, LBL.someMore);
+          });
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.Every);
-          this.SUBRULE1(this.expr, { LABEL: "every" });
+          this.SUBRULE1(this.expr, LBL.every);
           this.SUBRULE(this.block);
         },
       },
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.Not));
-          this.SUBRULE2(this.expr, { LABEL: "left" });
+          this.SUBRULE2(this.expr, LBL.left);
           this.OPTION1(() => {
-            this.OR1([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }]);
-            this.SUBRULE3(this.expr, { LABEL: "right" });
+            this.OR1(this.alts(8, () => ([{ ALT: () => this.CONSUME(T.Assign) }, { ALT: () => this.CONSUME(T.Unify) }])));
+            this.SUBRULE3(this.expr, LBL.right);
           });
         },
       },
-    ]);
+    ])));
     this.MANY(() => this.SUBRULE(this.withModifier));
   });
 
   public withModifier = this.RULE("withModifier", () => {
     this.CONSUME(T.With);
-    this.SUBRULE(this.operand, { LABEL: "target" });
+    this.SUBRULE(this.operand, LBL.target);
     this.CONSUME(T.As);
-    this.SUBRULE(this.expr, { LABEL: "value" });
+    this.SUBRULE(this.expr, LBL.value);
   });
 
   // ------------------------------------------------------------------------------------------------------------
@@ -258,28 +297,19 @@ export class RegoParser extends CstParser {
   public expr = this.RULE("expr", () => {
     this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "op" }) })));
+      this.OR(this.alts(10, () => (BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, LBL.op) })))));
       this.SUBRULE1(this.operand);
     });
     this.OPTION({
       GATE: () => this.membershipAhead(),
       DEF: () => {
         this.CONSUME(T.Comma);
-        this.SUBRULE2(this.operand, { LABEL: "valueOperand" });
+        this.SUBRULE2(this.operand, LBL.valueOperand);
         this.MANY1(() => {
-          this.OR1(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME1(tok, { LABEL: "valueOp" }) })));
-          this.SUBRULE3(this.operand, { LABEL: "valueOperand" });
+          this.OR1(this.alts(11, () => (BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME1(tok, LBL.valueOp) })))));
+          this.SUBRULE3(this.operand, LBL.valueOperand);
         });
       },
-    });
-  });
-
-  /** `some x, y`: variables separated by commas (or `some k, v in xs`). */
-  public someList = this.RULE("someList", () => {
-    this.SUBRULE(this.infix);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE1(this.infix);
     });
   });
 
@@ -287,7 +317,7 @@ export class RegoParser extends CstParser {
   public infix = this.RULE("infix", () => {
     this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "op" }) })));
+      this.OR(this.alts(12, () => (BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, LBL.op) })))));
       this.SUBRULE1(this.operand);
     });
   });
@@ -295,14 +325,14 @@ export class RegoParser extends CstParser {
   /** `(operator operand)+` after an operand already read; the operators are labelled `op`, in order. */
   public infixTail = this.RULE("infixTail", () => {
     this.AT_LEAST_ONE(() => {
-      this.OR(BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "op" }) })));
+      this.OR(this.alts(13, () => (BINARY_OPERATORS.map((tok) => ({ ALT: () => this.CONSUME(tok, LBL.op) })))));
       this.SUBRULE(this.operand);
     });
   });
 
   /** A term, followed by ref arguments that touch it. */
   public operand = this.RULE("operand", () => {
-    this.OR([
+    this.OR(this.alts(14, () => ([
       { ALT: () => this.CONSUME(T.Null) },
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
@@ -320,33 +350,49 @@ export class RegoParser extends CstParser {
       { ALT: () => this.SUBRULE(this.arrayLiteral) },
       { ALT: () => this.SUBRULE(this.braceLiteral) },
       { ALT: () => this.SUBRULE(this.parenthesized) },
-    ]);
-    this.MANY({ GATE: () => this.touchesPrevious(), DEF: () => this.SUBRULE(this.refArg) });
+    ])));
+    // `.name` is the most common ref argument: read it here rather than in a `refArg` node of its own
+    this.MANY({
+      GATE: () => this.touchesPrevious(),
+      DEF: () =>
+        this.OR1(this.alts(16, () => ({
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            {
+              ALT: () => {
+                this.CONSUME(T.Dot);
+                this.OR2(this.alts(15, () => (REF_NAME_TOKENS.map((tok) => ({ ALT: () => this.CONSUME1(tok, LBL.dotName) })))));
+              },
+            },
+            { ALT: () => this.SUBRULE(this.refArg) },
+          ],
+        }))),
+    });
   });
 
   public refArg = this.RULE("refArg", () => {
-    this.OR([
+    this.OR(this.alts(18, () => ([
       {
         ALT: () => {
           this.CONSUME(T.Dot);
-          this.OR1(REF_NAME_TOKENS.map((tok) => ({ ALT: () => this.CONSUME(tok, { LABEL: "name" }) })));
+          this.OR1(this.alts(17, () => (REF_NAME_TOKENS.map((tok) => ({ ALT: () => this.CONSUME(tok, LBL.name) })))));
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.LBrack);
-          this.SUBRULE(this.expr, { LABEL: "index" });
+          this.SUBRULE(this.expr, LBL.index);
           this.CONSUME(T.RBrack);
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.LParen);
-          this.OPTION(() => this.SUBRULE(this.itemList, { LABEL: "args" }));
+          this.OPTION(() => this.SUBRULE(this.itemList, LBL.args));
           this.CONSUME(T.RParen);
         },
       },
-    ]);
+    ])));
   });
 
   public parenthesized = this.RULE("parenthesized", () => {
@@ -365,7 +411,7 @@ export class RegoParser extends CstParser {
         this.SUBRULE1(this.infix);
       },
     });
-    this.OPTION(() => this.CONSUME1(T.Comma, { LABEL: "trailingComma" }));
+    this.OPTION(() => this.CONSUME1(T.Comma, LBL.trailingComma));
   });
 
   /** `| body ]`, tried ahead of committing to an array comprehension. */
@@ -389,8 +435,8 @@ export class RegoParser extends CstParser {
   public arrayLiteral = this.RULE("arrayLiteral", () => {
     this.CONSUME(T.LBrack);
     this.OPTION(() => {
-      this.SUBRULE(this.operand, { LABEL: "first" });
-      this.OR({
+      this.SUBRULE(this.operand, LBL.first);
+      this.OR(this.alts(19, () => ({
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
@@ -405,12 +451,12 @@ export class RegoParser extends CstParser {
               this.OPTION3(() => this.SUBRULE(this.infixTail));
               this.OPTION1(() => {
                 this.CONSUME(T.Comma);
-                this.OPTION2(() => this.SUBRULE(this.itemList, { LABEL: "rest" }));
+                this.OPTION2(() => this.SUBRULE(this.itemList, LBL.rest));
               });
             },
           },
         ],
-      });
+      })));
     });
     this.CONSUME(T.RBrack);
   });
@@ -419,8 +465,8 @@ export class RegoParser extends CstParser {
   public braceLiteral = this.RULE("braceLiteral", () => {
     this.CONSUME(T.LBrace);
     this.OPTION(() => {
-      this.SUBRULE(this.operand, { LABEL: "first" });
-      this.OR({
+      this.SUBRULE(this.operand, LBL.first);
+      this.OR(this.alts(21, () => ({
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
@@ -432,22 +478,22 @@ export class RegoParser extends CstParser {
           },
           {
             ALT: () => {
-              this.OPTION3(() => this.SUBRULE(this.infixTail, { LABEL: "firstTail" }));
-              this.OR1([
+              this.OPTION3(() => this.SUBRULE(this.infixTail, LBL.firstTail));
+              this.OR1(this.alts(20, () => ([
                 { ALT: () => this.SUBRULE(this.objectRest) },
                 {
                   ALT: () => {
                     this.OPTION1(() => {
                       this.CONSUME(T.Comma);
-                      this.OPTION2(() => this.SUBRULE(this.itemList, { LABEL: "rest" }));
+                      this.OPTION2(() => this.SUBRULE(this.itemList, LBL.rest));
                     });
                   },
                 },
-              ]);
+              ])));
             },
           },
         ],
-      });
+      })));
     });
     this.CONSUME(T.RBrace);
   });
@@ -455,8 +501,8 @@ export class RegoParser extends CstParser {
   /** After `{key`: `: value | body }` (object comprehension) or `: value, k2: v2, …`. */
   public objectRest = this.RULE("objectRest", () => {
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.operand, { LABEL: "value" });
-    this.OR({
+    this.SUBRULE(this.operand, LBL.value);
+    this.OR(this.alts(22, () => ({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
@@ -468,7 +514,7 @@ export class RegoParser extends CstParser {
         },
         {
           ALT: () => {
-            this.OPTION1(() => this.SUBRULE(this.infixTail, { LABEL: "valueTail" }));
+            this.OPTION1(() => this.SUBRULE(this.infixTail, LBL.valueTail));
             this.MANY({
               GATE: () => this.LA(2).tokenType !== T.RBrace,
               DEF: () => {
@@ -476,17 +522,17 @@ export class RegoParser extends CstParser {
                 this.SUBRULE(this.objectEntry);
               },
             });
-            this.OPTION(() => this.CONSUME1(T.Comma, { LABEL: "trailingComma" }));
+            this.OPTION(() => this.CONSUME1(T.Comma, LBL.trailingComma));
           },
         },
       ],
-    });
+    })));
   });
 
   public objectEntry = this.RULE("objectEntry", () => {
-    this.SUBRULE(this.infix, { LABEL: "key" });
+    this.SUBRULE(this.infix, LBL.key);
     this.CONSUME(T.Colon);
-    this.SUBRULE1(this.infix, { LABEL: "value" });
+    this.SUBRULE1(this.infix, LBL.value);
   });
 }
 

@@ -34,7 +34,6 @@ const RULE_EXPECTATIONS: Record<string, string> = {
   refArg: "`.name`, `[index]` or `(arguments)`",
   infix: "a term",
   expr: "a term",
-  someList: "a variable",
   itemList: "a term",
   objectEntry: "an object key",
 };

@@ -352,7 +352,7 @@ export class AstBuilder {
     const someTok = this.tok(c, "Kw_some");
     const everyTok = this.tok(c, "Kw_every");
     if (someTok) {
-      expr = this.someExpr(someTok, this.node(c, "some"));
+      expr = this.someExpr(someTok, this.node(c, "some"), this.nodes(c, "someMore"));
     } else if (everyTok) {
       expr = this.everyExpr(everyTok, this.node(c, "every"), this.node(c, "block"));
     } else {
@@ -379,8 +379,9 @@ export class AstBuilder {
     return { kind: "literal", negated: notTok !== undefined, expr, with: withs, loc: spanLoc(first, last) };
   }
 
-  private someExpr(kw: IToken, list: CstNode): A.SomeDecl | A.SomeIn {
-    const { term, items } = this.someItems(list);
+  private someExpr(kw: IToken, first: CstNode, more: CstNode[]): A.SomeDecl | A.SomeIn {
+    const term = more.length === 0 ? this.single(first) : undefined;
+    const items = more.length === 0 ? [] : [first, ...more].map((n) => this.single(n));
     const start = this.loc(kw);
     if (term?.kind === "membership") {
       const some: A.SomeIn = { kind: "some-in", value: term.value, collection: term.collection, loc: spanLoc(start, term.loc) };
@@ -476,16 +477,6 @@ export class AstBuilder {
     return rest;
   }
 
-  /** A `someList`: `x, y` (variables) or `k, v in xs`. */
-  private someItems(node: CstNode): { term?: A.Term; items: A.Term[] } {
-    const infixes = this.nodes(node.children as Children, "infix");
-    if (infixes.length === 1) return { term: this.infix(infixes[0]!), items: [] };
-    if (infixes.length === 2 && !hasIn(infixes[0]!) && hasIn(infixes[1]!)) {
-      return { term: this.withKey(this.infix(infixes[0]!), this.infix(infixes[1]!)), items: [] };
-    }
-    return { items: infixes.map((i) => this.infix(i)) };
-  }
-
   private infix(node: CstNode): A.Term {
     const c = node.children as Children;
     return this.climb(this.nodes(c, "operand"), this.toks(c, "op"));
@@ -530,7 +521,21 @@ export class AstBuilder {
   operand(node: CstNode): A.Term {
     const c = node.children as Children;
     let term = this.primary(c);
-    for (const arg of this.nodes(c, "refArg")) term = this.applyRefArg(term, arg);
+    const names = this.toks(c, "dotName");
+    const args = this.nodes(c, "refArg");
+    // `.name` tokens and `[…]` / `(…)` nodes are kept apart by the grammar: apply them in source order
+    let i = 0;
+    let j = 0;
+    while (i < names.length || j < args.length) {
+      const nameAt = i < names.length ? names[i]!.startOffset : Infinity;
+      const argAt = j < args.length ? this.refArgLoc(args[j]!).offset : Infinity;
+      if (nameAt < argAt) {
+        const loc = this.loc(names[i++]!);
+        term = this.extendRef(term, { kind: "string", value: names[i - 1]!.image, raw: false, loc }, loc);
+      } else {
+        term = this.applyRefArg(term, args[j++]!);
+      }
+    }
     return term;
   }
 
@@ -674,8 +679,17 @@ export class AstBuilder {
       return { kind: "call", name, nameLoc: term.loc, args, loc };
     }
     const { term: element, end } = this.refPathElement(arg);
+    return this.extendRef(term, element, end);
+  }
+
+  /** `term` followed by one more path element. */
+  private extendRef(term: A.Term, element: A.Term, end: A.Location): A.Term {
     const loc = spanLoc(term.loc, end);
-    if (term.kind === "ref") return { ...term, path: [...term.path, element], loc };
+    if (term.kind === "ref") {
+      term.path.push(element);
+      term.loc = loc;
+      return term;
+    }
     switch (term.kind) {
       case "var":
       case "array":
@@ -696,11 +710,6 @@ export class AstBuilder {
         throw new ConversionError("bad ref head");
     }
   }
-}
-
-function hasIn(infix: CstNode): boolean {
-  const ops = ((infix.children as Children)["op"] ?? []) as IToken[];
-  return ops.some((o) => o.tokenType === T.In);
 }
 
 function callName(term: A.Term): string[] | undefined {
