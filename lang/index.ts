@@ -1,6 +1,6 @@
 // The public entry points of the language front end.
 export type * from "./ast.js";
-export { parseModule, type ParseOptions, type ParseResult } from "./parse.js";
+export { parseModule, parseQuery, type ParseOptions, type ParseResult, type QueryParseResult } from "./parse.js";
 export {
   DiagnosticCodes,
   diagnostic,

@@ -327,3 +327,42 @@ function attachAnnotations(
     target.annotations = a;
   }
 }
+
+export interface QueryParseResult {
+  body?: A.Body;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses a query: literals separated by `;` or new lines (`data.authz.allow`, `x := input.a; x > 1`). */
+export function parseQuery(text: string, options: ParseOptions = {}): QueryParseResult {
+  const file = options.file ?? "<query>";
+  try {
+    const lexed = tokenize(text, file);
+    const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+    if (lexed.tokens.length === 0) {
+      diagnostics.push(diagnostic(DiagnosticCodes.unexpectedEnd, "the query is empty", endOfTextLocation(file, text)));
+      return { diagnostics };
+    }
+    parser.input = lexed.tokens;
+    parser.errors = [];
+    parser.position = -1;
+    const cst = parser.query();
+    const err = parser.errors[0];
+    if (err) {
+      diagnostics.push(errorDiagnostic(file, text, lexed.tokens, 0, err));
+      return { diagnostics };
+    }
+    const next = lexed.tokens[parser.position + 1];
+    if (next !== undefined) {
+      diagnostics.push(
+        diagnostic(DiagnosticCodes.unexpectedToken, `expected the end of the query, found ${describeFound(next)}`, tokenLocation(file, next)),
+      );
+      return { diagnostics };
+    }
+    const body = new AstBuilder(file, diagnostics).queryBody(cst);
+    return body && !hasErrors(diagnostics) ? { body, diagnostics } : { diagnostics };
+  } catch (e) {
+    const loc: A.Location = { file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
+    return { diagnostics: [diagnostic("internal-error", `the parser failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`, loc)] };
+  }
+}

@@ -93,6 +93,16 @@ export class AstBuilder {
     return undefined;
   }
 
+  /** A `query` node (a standalone query); undefined after a conversion error (reported). */
+  queryBody(node: CstNode): A.Body | undefined {
+    try {
+      return this.query(node);
+    } catch (e) {
+      if (!(e instanceof ConversionError)) throw e;
+      return undefined;
+    }
+  }
+
   private packageDecl(node: CstNode): A.PackageDecl {
     const c = node.children as Children;
     const kw = this.tok(c, "Kw_package")!;
