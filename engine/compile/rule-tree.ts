@@ -29,6 +29,10 @@ export class RuleNode {
   hasRules(): boolean {
     return this.rules.length > 0 || [...this.children.values()].some((c) => c.hasRules());
   }
+  /** A function's node: it makes no document. */
+  isFunction(): boolean {
+    return this.rules.length > 0 && this.rules.every((r) => r.kind === "function");
+  }
 }
 
 export function ruleKind(rule: A.Rule): RuleKind {

@@ -250,7 +250,9 @@ export class Interpreter {
     for (const w of withs) {
       const target = w.target;
       const root = target.kind === "var" ? target.name : target.head.kind === "var" ? target.head.name : "";
-      if (root === "input" || root === "data") {
+      const name = refName(target);
+      const isFunctionTarget = name !== undefined && (this.isFunction(name) || (name[0] !== "data" && name[0] !== "input"));
+      if (!isFunctionTarget && (root === "input" || root === "data")) {
         const path = target.kind === "var" ? [] : target.path.map((p) => this.groundKey(p, env, ctx));
         if (path.some((p) => p === undefined)) return undefined;
         const first = this.term(w.value, env, ctx).next();
@@ -259,7 +261,6 @@ export class Interpreter {
         if (root === "input") next.input = path.length === 0 ? value : patch(next.input, path as string[], value);
         else next.dataOverrides.push({ path: path as string[], value });
       } else {
-        const name = refName(target);
         if (!name) return undefined;
         next.fnOverrides.set(name.join("."), w.value);
       }
@@ -522,6 +523,16 @@ export class Interpreter {
   // calls
 
   private *call(t: A.CallTerm, env: Env, ctx: Context): Generator<[Value, Env]> {
+    if (t.name.length === 1 && t.name[0] === "print" && !ctx.fnOverrides.has("print")) {
+      // print writes every argument, an undefined one as <undefined>, and is always true
+      const parts = t.args.map((a) => {
+        const vs = [...this.term(a, env, ctx)].map(([v]) => (typeof v === "string" ? v : stringifyValue(v)));
+        return vs.length === 0 ? "<undefined>" : vs.length === 1 ? vs[0]! : `{${vs.join(", ")}}`;
+      });
+      this.builtinCtx.print(parts.join(" "));
+      yield [true, env];
+      return;
+    }
     const step = function* (this: Interpreter, i: number, acc: Value[], e: Env): Generator<[Value, Env]> {
       if (i === t.args.length) {
         const result = this.invoke(t.name, acc, ctx, t);
@@ -593,12 +604,16 @@ export class Interpreter {
       }
       for (const v of this.ruleOutputs(rule, this.bindArgs(rule.head.args!, args, ctx), ctx)) {
         if (result !== undefined && !equals(result, v)) {
-          throw new EvalError("eval_conflict_error", "functions must not produce multiple outputs for same inputs", at.loc);
+          throw new EvalError(
+            "eval_conflict_error",
+            `function data.${path.join(".")} produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)`,
+            at.loc,
+          );
         }
         result = v;
       }
     }
-    const out = result ?? defaultValue;
+    const out = result !== undefined ? result : defaultValue;
     ctx.fnResults.set(cacheKey, out);
     return out;
   }
@@ -657,20 +672,32 @@ export class Interpreter {
   private dataAt(path: string[], ctx: Context): Value | undefined {
     const override = ctx.dataOverrides.findLast((o) => isPrefix(o.path, path));
     if (override) return indexPath(override.value, path.slice(override.path.length));
+    // a rule defined at a shorter path (`p[x] := …`, `p := {…}`) covers this path: index into its document
+    let node: RuleNode | undefined = this.program.rules;
+    for (let n = 0; n < path.length; n++) {
+      if (node.rules.some((r) => r.kind !== "function")) return indexPath(this.subtree(path.slice(0, n), ctx), path.slice(n));
+      node = node.children.get(path[n]!);
+      if (!node) return this.withDeeperOverrides(path, indexPath(this.subtree(path.slice(0, n + 1), ctx), path.slice(n + 1)), ctx);
+    }
+    return this.withDeeperOverrides(path, this.subtree(path, ctx), ctx);
+  }
+
+  /** `with data.a.b as v` seen from `data.a`: the document with `b` replaced. */
+  private withDeeperOverrides(path: string[], doc: Value | undefined, ctx: Context): Value | undefined {
+    for (const o of ctx.dataOverrides) {
+      if (o.path.length > path.length && isPrefix(path, o.path)) doc = patch(doc, o.path.slice(path.length), o.value);
+    }
+    return doc;
+  }
+
+  /** The document of a rule-tree node: base data, the node's own rules, and its children's documents. */
+  private subtree(path: string[], ctx: Context): Value | undefined {
     const cacheKey = path.join("\u0000");
     if (ctx.docs.has(cacheKey)) {
       const v = ctx.docs.get(cacheKey);
       return v === (UNDEFINED_DOC as unknown) ? undefined : v;
     }
-    // a rule defined at a shorter path with a dynamic rest (`p[x] := …`) covers this path
-    for (let n = path.length - 1; n >= 0; n--) {
-      const node = findNode(this.program.rules, path.slice(0, n));
-      if (node && node.rules.some((r) => r.rest.length > 0 || r.kind === "multi" || r.kind === "complete")) {
-        const doc = this.dataAt(path.slice(0, n), ctx);
-        return indexPath(doc, path.slice(n));
-      }
-    }
-    if (this.evaluating.has(cacheKey)) throw new EvalError("eval_internal_error", `rule data.${path.join(".")} is recursive`);
+    if (this.evaluating.has(cacheKey)) throw new EvalError("rego_recursion_error" as never, `rule data.${path.join(".")} is recursive`);
     this.evaluating.add(cacheKey);
     try {
       const doc = this.computeDocument(path, ctx);
@@ -688,13 +715,13 @@ export class Interpreter {
     let doc: Value | undefined = base;
     const rules = node.rules.filter((r) => r.kind !== "function");
     if (rules.length > 0) doc = mergeDocs(doc, this.rulesValue(rules, ctx), path);
-    if (node.children.size > 0) {
-      for (const [name, child] of node.children) {
-        if (!child.hasRules()) continue;
-        const v = this.dataAt([...path, name], ctx);
-        if (v === undefined) continue;
-        doc = mergeDocs(doc, makeObject([[name, v]]), path);
-      }
+    else if (doc === undefined && node.hasRules()) doc = {}; // a package or a step of a ref head: an object
+    for (const [name, child] of node.children) {
+      if (!child.hasRules() || child.isFunction()) continue;
+      const v = this.subtree([...path, name], ctx);
+      if (v === undefined) continue;
+      if (doc !== undefined && !isObject(doc)) throw new EvalError("eval_conflict_error", "object keys must be unique");
+      doc = mergeDocs(doc, makeObject([[name, v]]), path);
     }
     return doc;
   }
@@ -725,12 +752,12 @@ export class Interpreter {
       }
       for (const v of this.ruleOutputs(r.rule, [new Map()], ctx)) {
         if (result !== undefined && !equals(result, v)) {
-          throw new EvalError("eval_conflict_error", "complete rules must not produce multiple outputs", r.rule.loc);
+          throw new EvalError("eval_conflict_error", `rule data.${r.path.join(".")} produced conflicting values (complete rules must not produce multiple outputs)`, r.rule.loc);
         }
         result = v;
       }
     }
-    return result ?? defaultValue;
+    return result !== undefined ? result : defaultValue;
   }
 
   /** Rules with variables in their heads (`p[k] := v`, `p[q].r := i`, `a[x] contains y`): an object. */
