@@ -28,7 +28,7 @@ export function metadataBlocks(comments: readonly Comment[], diagnostics: Diagno
     }
     i = j - 1;
     const loc: Location = { ...start.loc, endLine: last.loc.endLine, endColumn: last.loc.endColumn, endOffset: last.loc.endOffset };
-    const data = parseYaml(lines.join("\n"), start.loc, last.loc.line, diagnostics);
+    const data = parseYaml(lines.join("\n"), comments.slice(i, j), diagnostics);
     if (data === undefined) continue;
     const scope = data["scope"];
     if (scope !== undefined && !SCOPES.includes(scope as AnnotationScope)) {
@@ -54,19 +54,20 @@ export function metadataBlocks(comments: readonly Comment[], diagnostics: Diagno
   return blocks;
 }
 
-function parseYaml(text: string, at: Location, lastLine: number, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
+function parseYaml(text: string, block: readonly Comment[], diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
+  const at = block[0]!.loc;
   let doc: unknown;
   try {
     doc = yaml.load(text, { schema: yaml.JSON_SCHEMA });
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number } };
-    // the block's YAML starts on the line after `# METADATA`
-    const line = Math.min(lastLine, at.line + 1 + (err.mark?.line ?? 0));
+    // the block's YAML starts on the comment after `# METADATA`: point at the comment holding the error
+    const comment = block[Math.min(block.length - 1, 1 + (err.mark?.line ?? 0))]!;
     diagnostics.push(
       diagnostic(
         DiagnosticCodes.invalidMetadata,
         `the METADATA block is not valid YAML: ${err.reason ?? String(e)}`,
-        { ...at, line, endLine: line, column: at.column, endColumn: at.column },
+        comment.loc,
         "each line of the block is `# ` followed by YAML, for example `# title: Deny by default`",
       ),
     );

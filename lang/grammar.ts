@@ -122,6 +122,9 @@ export class RegoParser extends CstParser {
       const tok = this.LA(k);
       const type = tok.tokenType;
       if (type === EOF) return false;
+      const prev = this.LA(k - 1);
+      if (prev.tokenType === T.Dot) continue; // a name after `.`, even a keyword (`b.if`, `data.every`)
+      if (depth === 0 && tok.startLine! > prev.endLine!) return false; // the next statement
       if (type === T.LBrack || type === T.LBrace || type === T.LParen) depth++;
       else if (type === T.RBrack || type === T.RBrace || type === T.RParen) {
         if (--depth < 0) return false;
