@@ -194,6 +194,18 @@ describe("terms", () => {
   });
 });
 
+describe("regressions found by the property tests", () => {
+  it("does not read `some x, y` and a next line's `z in w` as one membership", () => {
+    const lits = literals(`some x, y\nz in w`);
+    expect(lits.map((l) => l.expr.kind)).toEqual(["some-decl", "term-expr"]);
+  });
+
+  it("reads keywords after `.` as names while looking for `in`", () => {
+    expect(literals(`a, b.if in c`)[0]!.expr).toMatchObject({ term: { kind: "membership", key: v("a") } });
+    expect(term(`[1 | a, data.every in z]`)).toMatchObject({ kind: "arraycompr" });
+  });
+});
+
 describe("metadata", () => {
   it("parses METADATA blocks as YAML and attaches them to the next package or rule", () => {
     const m = parseOk(
