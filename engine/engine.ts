@@ -4,8 +4,9 @@ import { parseModule, parseQuery } from "../lang/parse.js";
 import { renderDiagnostic } from "../lang/diagnostics.js";
 import { defaultBuiltins } from "./builtins/index.js";
 import type { BuiltinRegistry } from "./builtins/registry.js";
-import { moduleScope, packagePathOf, resolveQuery, resolveRule } from "./compile/resolve.js";
-import { addRule, RuleNode } from "./compile/rule-tree.js";
+import { resolveQuery } from "./compile/resolve.js";
+import type { RuleNode } from "./compile/rule-tree.js";
+import { compileStages } from "./compile/stages.js";
 import { CompileFailure, EvalError, type CompileError } from "./errors.js";
 import { Interpreter, type EvalOptions } from "./reference/interpreter.js";
 import { fromJSON, type Value } from "./value/value.js";
@@ -23,6 +24,13 @@ export interface CompileOptions {
 
 export interface QueryOptions extends EvalOptions {
   engine?: "reference";
+}
+
+const RESULT_VAR = "__guard_result__";
+
+export interface QueryResult {
+  expressions: Value[];
+  bindings: Bindings;
 }
 
 /** One solution of a query: the value of each of its variables. */
@@ -54,21 +62,11 @@ export class Policy {
       if (r.module) modules.push(r.module);
     }
     if (errors.length > 0) return { errors };
-    const namesByPackage = new Map<string, Set<string>>();
-    for (const m of modules) {
-      const key = packagePathOf(m).join(".");
-      const names = namesByPackage.get(key) ?? new Set<string>();
-      for (const r of m.rules) names.add((r.head.name.head as A.VarTerm).name);
-      namesByPackage.set(key, names);
-    }
-    const root = new RuleNode();
-    for (const m of modules) {
-      const scope = moduleScope(m, namesByPackage.get(packagePathOf(m).join("."))!);
-      for (const r of m.rules) addRule(root, scope.packagePath, resolveRule(r, scope), errors);
-    }
-    if (errors.length > 0) return { errors };
+    const builtins = options.builtins ?? defaultBuiltins();
+    const state = compileStages(modules, builtins);
+    if (state.errors.length > 0) return { errors: state.errors };
     const data = options.data === undefined ? {} : fromJSON(options.data);
-    return { policy: new Policy(root, data, options.builtins ?? defaultBuiltins(), modules), errors };
+    return { policy: new Policy(state.rules, data, builtins, modules), errors };
   }
 
   /** Evaluates a query (`data.authz.allow`, `x := data.a[_]`); returns every solution's bindings. */
@@ -77,6 +75,29 @@ export class Policy {
     if (!parsed.body) throw new CompileFailure(parsed.diagnostics.map((d) => ({ code: "rego_parse_error", message: d.message, loc: d.loc })));
     const body = resolveQuery(parsed.body, { packagePath: [], globals: new Map() });
     return this.interpreter(options).query(body);
+  }
+
+  /**
+   * Evaluates a query as `guard eval` shows it: each solution's bindings and, for a query that is one
+   * expression (`data.authz.allow`), that expression's value (shown even when it is `false`).
+   */
+  eval(text: string, options: QueryOptions = {}): QueryResult[] {
+    const parsed = parseQuery(text);
+    if (!parsed.body) throw new CompileFailure(parsed.diagnostics.map((d) => ({ code: "rego_parse_error", message: d.message, loc: d.loc })));
+    let body = resolveQuery(parsed.body, { packagePath: [], globals: new Map() });
+    const only = body.literals.length === 1 ? body.literals[0]! : undefined;
+    const single = only !== undefined && !only.negated && only.expr.kind === "term-expr" && only.with.length === 0;
+    if (single) {
+      const term = (only.expr as A.TermExpr).term;
+      const left: A.VarTerm = { kind: "var", name: RESULT_VAR, loc: term.loc };
+      body = { ...body, literals: [{ ...only, expr: { kind: "assign", op: ":=", left, right: term, loc: term.loc } }] };
+    }
+    return this.interpreter(options)
+      .query(body)
+      .map((row) => {
+        const { [RESULT_VAR]: value, ...bindings } = row;
+        return single ? { expressions: [value as Value], bindings } : { expressions: [], bindings };
+      });
   }
 
   /** The value of the document at a path below `data` (`["authz", "allow"]`), or undefined. */

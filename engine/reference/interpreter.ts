@@ -23,6 +23,7 @@ import {
   type Value,
 } from "../value/value.js";
 import { patternVars } from "../compile/resolve.js";
+import { isPatternish, isReady, termReady } from "../compile/safety.js";
 
 type Env = ReadonlyMap<string, Value>;
 
@@ -301,6 +302,27 @@ export class Interpreter {
           return;
         }
         for (const e2 of this.unify(a.items[i]!, b.items[i]!, e, ctx)) yield* step.call(this, i + 1, e2);
+      };
+      yield* step.call(this, 0, env);
+      return;
+    }
+    if (a.kind === "object" && b.kind === "object") {
+      if (a.entries.length !== b.entries.length) return;
+      const keyed = (t: A.ObjectTerm) => t.entries.map((e) => [this.constant(e.key, ctx), e.value] as const);
+      const left = keyed(a);
+      const right = keyed(b);
+      const pairs: [A.Term, A.Term][] = [];
+      for (const [k, v] of left) {
+        const other = right.find(([k2]) => k !== undefined && k2 !== undefined && equals(k, k2));
+        if (!other) return;
+        pairs.push([v, other[1]]);
+      }
+      const step = function* (this: Interpreter, i: number, e: Env): Generator<Env> {
+        if (i === pairs.length) {
+          yield e;
+          return;
+        }
+        for (const e2 of this.unify(pairs[i]![0], pairs[i]![1], e, ctx)) yield* step.call(this, i + 1, e2);
       };
       yield* step.call(this, 0, env);
       return;
@@ -826,100 +848,6 @@ function collectVars(lit: A.Literal, out: Set<string>): void {
     visit(e.value);
     visit(e.collection);
   }
-}
-
-/** Variables a term needs bound before it can be evaluated (not those it can bind itself, in ref brackets). */
-function neededVars(t: A.Term, out: Set<string>, inRefPath = false): void {
-  switch (t.kind) {
-    case "var":
-      if (!inRefPath && t.name !== "input" && t.name !== "data") out.add(t.name);
-      return;
-    case "ref":
-      neededVars(t.head as A.Term, out);
-      for (const p of t.path) neededVars(p, out, true);
-      return;
-    case "call":
-      t.args.forEach((a) => neededVars(a, out));
-      return;
-    case "array":
-    case "set":
-      t.items.forEach((i) => neededVars(i, out, inRefPath));
-      return;
-    case "object":
-      t.entries.forEach((e) => (neededVars(e.key, out, inRefPath), neededVars(e.value, out, inRefPath)));
-      return;
-    case "binary":
-      neededVars(t.left, out);
-      neededVars(t.right, out);
-      return;
-    case "membership":
-      if (t.key) neededVars(t.key, out);
-      neededVars(t.value, out);
-      neededVars(t.collection, out);
-      return;
-    case "arraycompr":
-    case "setcompr":
-    case "objectcompr":
-      // free variables of a comprehension that the enclosing body binds must be bound first; others are local
-      return;
-    default:
-      return;
-  }
-}
-
-function termReady(t: A.Term, env: Env): boolean {
-  const need = new Set<string>();
-  neededVars(t, need);
-  if (t.kind === "var" && !env.has(t.name) && t.name !== "input" && t.name !== "data") return false;
-  for (const v of need) if (!env.has(v)) return false;
-  return true;
-}
-
-function isPatternish(t: A.Term): boolean {
-  return t.kind === "var" || t.kind === "array" || t.kind === "object";
-}
-
-/** Whether a literal's inputs are bound, so that it can run now. */
-function isReady(lit: A.Literal, env: Env): boolean {
-  const need = new Set<string>();
-  const e = lit.expr;
-  switch (e.kind) {
-    case "term-expr":
-      neededVars(e.term, need);
-      break;
-    case "assign": {
-      if (e.op === ":=") {
-        neededVars(e.right, need);
-        break;
-      }
-      const l = new Set<string>();
-      const r = new Set<string>();
-      neededVars(e.left, l);
-      neededVars(e.right, r);
-      const leftOk = [...l].every((v) => env.has(v)) || isPatternish(e.left);
-      const rightOk = [...r].every((v) => env.has(v)) || isPatternish(e.right);
-      const lBound = [...l].every((v) => env.has(v));
-      const rBound = [...r].every((v) => env.has(v));
-      if (!((lBound && rightOk) || (rBound && leftOk) || (isPatternish(e.left) && isPatternish(e.right)))) return false;
-      break;
-    }
-    case "some-decl":
-      return true;
-    case "some-in":
-      neededVars(e.collection, need);
-      break;
-    case "every":
-      neededVars(e.domain, need);
-      break;
-  }
-  for (const w of lit.with) neededVars(w.value, need);
-  if (lit.negated) {
-    // a negated literal runs once everything it mentions is bound
-    for (const v of need) if (!env.has(v)) return false;
-    return true;
-  }
-  for (const v of need) if (!env.has(v)) return false;
-  return true;
 }
 
 function refName(t: A.Term): string[] | undefined {

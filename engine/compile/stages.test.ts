@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { Policy } from "../engine.js";
+import { BuiltinRegistry } from "../builtins/registry.js";
+import { any, number } from "../builtins/types.js";
+
+function registry(): BuiltinRegistry {
+  const r = new BuiltinRegistry();
+  r.register({
+    name: "count",
+    args: [{ name: "collection", type: any }],
+    result: { name: "n", type: number },
+    description: "test double",
+    categories: [],
+    impl: (args) => (Array.isArray(args[0]) ? args[0].length : undefined),
+  });
+  return r;
+}
+
+function errorsOf(text: string): string[] {
+  const { errors } = Policy.tryCompile([{ file: "p.rego", text }], { builtins: registry() });
+  return errors.map((e) => `${e.code} ${e.loc?.line ?? "?"}:${e.loc?.column ?? "?"} ${e.message}`);
+}
+
+describe("compile stages", () => {
+  it("reports unknown functions, with every call site", () => {
+    expect(errorsOf(`package p\n\nx := nope(1)\ny := data.p.missing(2)\n`)).toEqual([
+      "rego_type_error 3:6 undefined function nope",
+      "rego_type_error 4:6 undefined function data.p.missing",
+    ]);
+  });
+
+  it("reports arity mismatches but accepts an output argument in a statement", () => {
+    expect(errorsOf(`package p\n\nx := count(1, 2, 3)\n`)).toEqual(["rego_type_error 3:6 count: arity mismatch: called with 3 arguments, takes 1"]);
+    expect(errorsOf(`package p\n\nx if count([1], 1)\n`)).toEqual([]);
+    expect(errorsOf(`package p\n\nf(a, b) := a\nx := f(1)\n`)).toEqual(["rego_type_error 4:6 data.p.f: arity mismatch: called with 1 argument, takes 2"]);
+  });
+
+  it("reports unsafe variables, including in rule values and comprehension heads", () => {
+    expect(errorsOf(`package p\n\nx if y > 1\n`)).toEqual(["rego_unsafe_var_error 3:6 var y is unsafe"]);
+    expect(errorsOf(`package p\n\nx := y if input.a\n`)).toEqual(["rego_unsafe_var_error 3:6 var y is unsafe"]);
+    expect(errorsOf(`package p\n\nx := [z | input.a[_]]\n`)).toEqual(["rego_unsafe_var_error 3:7 var z is unsafe"]);
+    expect(errorsOf(`package p\n\nx if not f(y)\nf(a) := a\n`)).toEqual(["rego_unsafe_var_error 3:6 var y is unsafe"]);
+  });
+
+  it("orders literals so that variables are bound before use", () => {
+    expect(errorsOf(`package p\n\nx if {\n\ty > 1\n\ty = input.a\n}\n`)).toEqual([]);
+    expect(errorsOf(`package p\n\nx contains k if input.m[k] == 1\n`)).toEqual([]);
+    expect(errorsOf(`package p\n\nf([a, b]) := a + b if true\n`).filter((e) => e.includes("unsafe"))).toEqual([]);
+  });
+
+  it("reports recursion with its cycle", () => {
+    expect(errorsOf(`package p\n\na if b\nb if a\n`)).toEqual([
+      "rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.b -> data.p.a",
+    ]);
+  });
+
+  it("reports rules of different kinds at one path", () => {
+    expect(errorsOf(`package p\n\nx := 1\nx contains 2\n`)).toEqual(["rego_type_error 4:1 conflicting rules data.p.x found"]);
+  });
+});

@@ -1,0 +1,288 @@
+// The compiler: an ordered table of stages over the parsed modules. Each stage adds to the state and collects
+// errors; compilation stops after the first stage that reports any (later stages assume earlier ones held).
+import type * as A from "../../lang/ast.js";
+import type { BuiltinRegistry } from "../builtins/registry.js";
+import type { CompileError } from "../errors.js";
+import { moduleScope, packagePathOf, patternVars, resolveRule } from "./resolve.js";
+import { addRule, findNode, RuleNode, type RuleEntry } from "./rule-tree.js";
+import { checkBodySafety, checkComprehensions, requireBound, type ArityOf } from "./safety.js";
+
+export interface CompileState {
+  modules: A.Module[];
+  builtins: BuiltinRegistry;
+  rules: RuleNode;
+  entries: RuleEntry[];
+  errors: CompileError[];
+}
+
+export interface Stage {
+  name: string;
+  run(state: CompileState): void;
+}
+
+export const STAGES: readonly Stage[] = [
+  { name: "resolve refs and build the rule tree", run: buildRuleTree },
+  { name: "check functions: unknown names and arity", run: checkFunctions },
+  { name: "check safety: every variable can be bound", run: checkSafety },
+  { name: "check recursion", run: checkRecursion },
+];
+
+export function compileStages(modules: A.Module[], builtins: BuiltinRegistry): CompileState {
+  const state: CompileState = { modules, builtins, rules: new RuleNode(), entries: [], errors: [] };
+  for (const stage of STAGES) {
+    stage.run(state);
+    if (state.errors.length > 0) break;
+  }
+  return state;
+}
+
+function buildRuleTree(state: CompileState): void {
+  const namesByPackage = new Map<string, Set<string>>();
+  for (const m of state.modules) {
+    const key = packagePathOf(m).join(".");
+    const names = namesByPackage.get(key) ?? new Set<string>();
+    for (const r of m.rules) names.add((r.head.name.head as A.VarTerm).name);
+    namesByPackage.set(key, names);
+  }
+  for (const m of state.modules) {
+    const scope = moduleScope(m, namesByPackage.get(packagePathOf(m).join("."))!);
+    for (const r of m.rules) addRule(state.rules, scope.packagePath, resolveRule(r, scope), state.errors);
+  }
+  const collect = (node: RuleNode) => {
+    state.entries.push(...node.rules);
+    for (const c of node.children.values()) collect(c);
+  };
+  collect(state.rules);
+}
+
+/** Parameters of a function by resolved name: a user function under `data`, or a built-in. */
+export function arityOf(rules: RuleNode, builtins: BuiltinRegistry): ArityOf {
+  return (name) => {
+    if (name[0] === "data") {
+      const fn = findNode(rules, name.slice(1))?.rules.find((r) => r.kind === "function");
+      return fn?.rule.head.args?.length;
+    }
+    const key = name.join(".");
+    if (key === "walk") return 1;
+    const decl = builtins.get(key);
+    return decl && !decl.variadic ? decl.args.length : undefined;
+  };
+}
+
+function checkFunctions(state: CompileState): void {
+  const arity = arityOf(state.rules, state.builtins);
+  for (const entry of state.entries) {
+    forEachCall(entry.rule, (call, isStatement) => {
+      const key = call.name.join(".");
+      if (key === "print") return;
+      const known =
+        call.name[0] === "data" ? findNode(state.rules, call.name.slice(1)) !== undefined : key === "walk" || state.builtins.has(key);
+      if (!known) {
+        state.errors.push({ code: "rego_type_error", message: `undefined function ${key}`, loc: call.loc });
+        return;
+      }
+      const n = arity(call.name);
+      if (n === undefined) return;
+      const ok = call.args.length === n || (isStatement && call.args.length === n + 1);
+      if (!ok) {
+        state.errors.push({
+          code: "rego_type_error",
+          message: `${key}: arity mismatch: called with ${call.args.length} argument${call.args.length === 1 ? "" : "s"}, takes ${n}`,
+          loc: call.loc,
+        });
+      }
+    });
+  }
+}
+
+function checkSafety(state: CompileState): void {
+  const arity = arityOf(state.rules, state.builtins);
+  for (const { rule, rest } of state.entries) {
+    if (rule.default) continue;
+    const entry = new Set<string>();
+    for (const a of rule.head.args ?? []) for (const v of patternVars(a)) entry.add(v);
+    const heads = [rule.head.value, rule.head.contains, ...rest].filter((t): t is A.Term => t !== undefined);
+    for (const body of [rule.body, ...rule.alternatives]) {
+      const bound = body ? checkBodySafety(body, entry, arity, state.errors) : new Set(entry);
+      for (const h of heads) {
+        requireBound(h, bound, state.errors);
+        checkComprehensions(h, bound, arity, state.errors);
+      }
+    }
+    for (const el of rule.elses) {
+      const bound = el.body ? checkBodySafety(el.body, entry, arity, state.errors) : new Set(entry);
+      if (el.value) requireBound(el.value, bound, state.errors);
+    }
+  }
+}
+
+function checkRecursion(state: CompileState): void {
+  const paths = [...new Set(state.entries.map((e) => e.path.join(".")))];
+  const edges = new Map<string, Set<string>>();
+  for (const entry of state.entries) {
+    const from = entry.path.join(".");
+    const out = edges.get(from) ?? new Set<string>();
+    for (const ref of dataRefs(entry.rule)) {
+      for (const p of paths) {
+        if (p === ref || p.startsWith(ref + ".") || ref.startsWith(p + ".") || ref === "") out.add(p);
+      }
+    }
+    edges.set(from, out);
+  }
+  const state2 = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const visit = (p: string): void => {
+    const s = state2.get(p);
+    if (s === "done") return;
+    if (s === "visiting") {
+      const cycle = [...stack.slice(stack.indexOf(p)), p];
+      if (!reported.has(p)) {
+        reported.add(p);
+        const entry = state.entries.find((e) => e.path.join(".") === p);
+        state.errors.push({
+          code: "rego_recursion_error",
+          message: `rule data.${p} is recursive: ${cycle.map((c) => `data.${c}`).join(" -> ")}`,
+          loc: entry?.rule.loc,
+        });
+      }
+      return;
+    }
+    state2.set(p, "visiting");
+    stack.push(p);
+    for (const q of edges.get(p) ?? []) visit(q);
+    stack.pop();
+    state2.set(p, "done");
+  };
+  for (const p of paths) visit(p);
+}
+
+/** The ground prefixes (dotted, below `data`) of the data references and function calls of a rule. */
+function dataRefs(rule: A.Rule): string[] {
+  const out: string[] = [];
+  const visitTerm = (t: A.Term): void => {
+    switch (t.kind) {
+      case "var":
+        if (t.name === "data") out.push("");
+        return;
+      case "ref": {
+        if (t.head.kind === "var" && t.head.name === "data") {
+          const prefix: string[] = [];
+          for (const p of t.path) {
+            if (p.kind !== "string") break;
+            prefix.push(p.value);
+          }
+          out.push(prefix.join("."));
+        } else {
+          visitTerm(t.head as A.Term);
+        }
+        t.path.forEach(visitTerm);
+        return;
+      }
+      case "call":
+        if (t.name[0] === "data") out.push(t.name.slice(1).join("."));
+        t.args.forEach(visitTerm);
+        return;
+      case "array":
+      case "set":
+        t.items.forEach(visitTerm);
+        return;
+      case "object":
+        t.entries.forEach((e) => (visitTerm(e.key), visitTerm(e.value)));
+        return;
+      case "arraycompr":
+      case "setcompr":
+        visitTerm(t.term);
+        visitBody(t.body);
+        return;
+      case "objectcompr":
+        visitTerm(t.key);
+        visitTerm(t.value);
+        visitBody(t.body);
+        return;
+      case "binary":
+        visitTerm(t.left);
+        visitTerm(t.right);
+        return;
+      case "membership":
+        if (t.key) visitTerm(t.key);
+        visitTerm(t.value);
+        visitTerm(t.collection);
+        return;
+      default:
+        return;
+    }
+  };
+  const visitBody = (b: A.Body) => {
+    for (const lit of b.literals) {
+      const e = lit.expr;
+      if (e.kind === "term-expr") visitTerm(e.term);
+      else if (e.kind === "assign") (visitTerm(e.left), visitTerm(e.right));
+      else if (e.kind === "some-in") visitTerm(e.collection);
+      else if (e.kind === "every") (visitTerm(e.domain), visitBody(e.body));
+      // `with` values are evaluated in the literal's scope
+      for (const w of lit.with) visitTerm(w.value);
+    }
+  };
+  for (const t of [rule.head.value, rule.head.contains, ...rule.head.name.path]) if (t) visitTerm(t);
+  for (const b of [rule.body, ...rule.alternatives, ...rule.elses.map((e) => e.body)]) if (b) visitBody(b);
+  for (const e of rule.elses) if (e.value) visitTerm(e.value);
+  return out;
+}
+
+/** Calls in a rule; `isStatement` for a call that is a whole literal (it may take an output argument). */
+function forEachCall(rule: A.Rule, f: (call: A.CallTerm, isStatement: boolean) => void): void {
+  const visitTerm = (t: A.Term, statement = false): void => {
+    switch (t.kind) {
+      case "call":
+        f(t, statement);
+        t.args.forEach((a) => visitTerm(a));
+        return;
+      case "ref":
+        visitTerm(t.head as A.Term);
+        t.path.forEach((p) => visitTerm(p));
+        return;
+      case "array":
+      case "set":
+        t.items.forEach((i) => visitTerm(i));
+        return;
+      case "object":
+        t.entries.forEach((e) => (visitTerm(e.key), visitTerm(e.value)));
+        return;
+      case "arraycompr":
+      case "setcompr":
+        visitTerm(t.term);
+        visitBody(t.body);
+        return;
+      case "objectcompr":
+        visitTerm(t.key);
+        visitTerm(t.value);
+        visitBody(t.body);
+        return;
+      case "binary":
+        visitTerm(t.left);
+        visitTerm(t.right);
+        return;
+      case "membership":
+        if (t.key) visitTerm(t.key);
+        visitTerm(t.value);
+        visitTerm(t.collection);
+        return;
+      default:
+        return;
+    }
+  };
+  const visitBody = (b: A.Body) => {
+    for (const lit of b.literals) {
+      const e = lit.expr;
+      if (e.kind === "term-expr") visitTerm(e.term, true);
+      else if (e.kind === "assign") (visitTerm(e.left), visitTerm(e.right));
+      else if (e.kind === "some-in") visitTerm(e.collection);
+      else if (e.kind === "every") (visitTerm(e.domain), visitBody(e.body));
+      for (const w of lit.with) visitTerm(w.value);
+    }
+  };
+  for (const t of [rule.head.value, rule.head.contains, ...rule.head.name.path, ...(rule.head.args ?? [])]) if (t) visitTerm(t);
+  for (const b of [rule.body, ...rule.alternatives, ...rule.elses.map((e) => e.body)]) if (b) visitBody(b);
+  for (const e of rule.elses) if (e.value) visitTerm(e.value);
+}
