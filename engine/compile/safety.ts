@@ -208,7 +208,10 @@ function checkNested(lit: A.Literal, bound: Set<string>, arity: ArityOf, errors:
   }
   const visit = (t: A.Term) => checkComprehensions(t, bound, arity, errors);
   if (e.kind === "term-expr") visit(e.term);
-  if (e.kind === "assign") (visit(e.left), visit(e.right));
+  if (e.kind === "assign") {
+    visit(e.left);
+    visit(e.right);
+  }
   if (e.kind === "some-in") visit(e.collection);
   for (const w of lit.with) visit(w.value);
 }
@@ -248,11 +251,17 @@ function findVarLoc(t: A.Term, name: string): A.Location | undefined {
   const visit = (x: A.Term): void => {
     if (found) return;
     if (x.kind === "var" && x.name === name) found = x.loc;
-    else if (x.kind === "ref") (visit(x.head as A.Term), x.path.forEach(visit));
+    else if (x.kind === "ref") {
+      visit(x.head as A.Term);
+      x.path.forEach(visit);
+    }
     else if (x.kind === "call") x.args.forEach(visit);
     else if (x.kind === "array" || x.kind === "set") x.items.forEach(visit);
     else if (x.kind === "object") x.entries.forEach((e) => (visit(e.key), visit(e.value)));
-    else if (x.kind === "binary") (visit(x.left), visit(x.right));
+    else if (x.kind === "binary") {
+    visit(x.left);
+    visit(x.right);
+  }
   };
   visit(t);
   return found;

@@ -217,9 +217,15 @@ function dataRefs(rule: A.Rule): string[] {
     for (const lit of b.literals) {
       const e = lit.expr;
       if (e.kind === "term-expr") visitTerm(e.term);
-      else if (e.kind === "assign") (visitTerm(e.left), visitTerm(e.right));
+      else if (e.kind === "assign") {
+    visitTerm(e.left);
+    visitTerm(e.right);
+  }
       else if (e.kind === "some-in") visitTerm(e.collection);
-      else if (e.kind === "every") (visitTerm(e.domain), visitBody(e.body));
+      else if (e.kind === "every") {
+    visitTerm(e.domain);
+    visitBody(e.body);
+  }
       // `with` values are evaluated in the literal's scope
       for (const w of lit.with) visitTerm(w.value);
     }
@@ -276,9 +282,15 @@ function forEachCall(rule: A.Rule, f: (call: A.CallTerm, isStatement: boolean) =
     for (const lit of b.literals) {
       const e = lit.expr;
       if (e.kind === "term-expr") visitTerm(e.term, true);
-      else if (e.kind === "assign") (visitTerm(e.left), visitTerm(e.right));
+      else if (e.kind === "assign") {
+    visitTerm(e.left);
+    visitTerm(e.right);
+  }
       else if (e.kind === "some-in") visitTerm(e.collection);
-      else if (e.kind === "every") (visitTerm(e.domain), visitBody(e.body));
+      else if (e.kind === "every") {
+    visitTerm(e.domain);
+    visitBody(e.body);
+  }
       for (const w of lit.with) visitTerm(w.value);
     }
   };

@@ -842,7 +842,10 @@ function collectVars(lit: A.Literal, out: Set<string>): void {
   };
   const e = lit.expr;
   if (e.kind === "term-expr") visit(e.term);
-  else if (e.kind === "assign") (visit(e.left), visit(e.right));
+  else if (e.kind === "assign") {
+    visit(e.left);
+    visit(e.right);
+  }
   else if (e.kind === "some-in") {
     if (e.key) visit(e.key);
     visit(e.value);
