@@ -1,7 +1,7 @@
 // The "conversions" family: to_number.
 import { parseNumberLiteral, type Value } from "../value/value.js";
 import { BuiltinError, OperandTypeError, type BuiltinRegistry } from "./registry.js";
-import { any, boolean, nul, number, string, union } from "./types.js";
+import { boolean, nul, number, string, union } from "./types.js";
 
 /** Numbers as Go's strconv.ParseFloat reads them (decimal, with exponent; no hex floats, no "Inf"). */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
