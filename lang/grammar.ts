@@ -5,7 +5,8 @@
 // - a ref continues (`.`, `[`, `(`) only when the continuation touches the previous token: `a[1]` is a ref,
 //   `a [1]` is `a` followed by an array;
 // - the literals of a body are separated by `;` or by a line break.
-import { CstParser, EOF, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { CstParser, EOF } from "./chevrotain.js";
 import * as T from "./tokens.js";
 import { parserErrorMessages } from "./parse-errors.js";
 
@@ -32,7 +33,6 @@ const STOP_MEMBERSHIP_SCAN = new Set<TokenType>([
   T.Assign,
   T.Unify,
   T.Colon,
-  T.Pipe,
   T.With,
   T.If,
   T.Else,

@@ -1,5 +1,6 @@
 // The lexer: text to tokens and comments, with diagnostics for text that makes no token. Never throws.
-import { Lexer, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import { Lexer } from "./chevrotain.js";
 import type { Location } from "./ast.js";
 import { DiagnosticCodes, diagnostic, type Diagnostic } from "./diagnostics.js";
 import * as T from "./tokens.js";

@@ -1,5 +1,6 @@
 // Plain-word messages for the grammar's errors: what was expected, what was found.
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import * as T from "./tokens.js";
 
 /** How a token reads in a message: `if`, `}`, `allow`, a string, the end of the file. */

@@ -206,6 +206,20 @@ describe("regressions found by the property tests", () => {
   });
 });
 
+describe("regressions found by the formatter's round trips", () => {
+  it("keeps a parenthesised membership as the value of `k, v in xs`", () => {
+    expect(literals(`k, (a in b) in c`)[0]!.expr).toMatchObject({
+      term: { kind: "membership", key: v("k"), value: { kind: "membership", value: v("a") }, collection: v("c") },
+    });
+  });
+
+  it("reads `|` inside the value of `k, v in xs`", () => {
+    expect(literals(`k, a | b in c`)[0]!.expr).toMatchObject({
+      term: { kind: "membership", key: v("k"), value: { kind: "binary", op: "|" } },
+    });
+  });
+});
+
 describe("metadata", () => {
   it("parses METADATA blocks as YAML and attaches them to the next package or rule", () => {
     const m = parseOk(

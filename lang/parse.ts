@@ -2,7 +2,8 @@
 //
 // The grammar's root rule is one statement (package, import or rule). This file runs it statement by statement,
 // so that after an error it can skip to the next line that starts a statement and report several errors at once.
-import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import type * as A from "./ast.js";
 import { metadataBlocks } from "./annotations.js";
 import { DiagnosticCodes, diagnostic, hasErrors, type Diagnostic } from "./diagnostics.js";

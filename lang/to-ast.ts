@@ -43,6 +43,9 @@ export function spanLoc(a: A.Location, b: A.Location): A.Location {
 class ConversionError extends Error {}
 
 export class AstBuilder {
+  /** Terms written in parentheses (`k, (a in b) in c` keeps `a in b` as the value). */
+  private readonly parenthesized = new WeakSet<A.Term>();
+
   constructor(
     private readonly file: string,
     private readonly diagnostics: Diagnostic[],
@@ -478,7 +481,7 @@ export class AstBuilder {
     }
     let m = rest;
     const spine: A.MembershipTerm[] = [m];
-    while (m.value.kind === "membership" && m.value.key === undefined && m.value.loc.offset === m.loc.offset) {
+    while (m.value.kind === "membership" && m.value.key === undefined && !this.parenthesized.has(m.value)) {
       m = m.value;
       spine.push(m);
     }
@@ -565,7 +568,9 @@ export class AstBuilder {
       const pc = n.children as Children;
       const inner = this.single(this.node(pc, "expr"));
       // parentheses only group; the location still covers them so errors point at what was written
-      return { ...inner, loc: this.loc(this.tok(pc, "LParen")!, this.tok(pc, "RParen") ?? this.tok(pc, "LParen")!) } as A.Term;
+      const grouped = { ...inner, loc: this.loc(this.tok(pc, "LParen")!, this.tok(pc, "RParen") ?? this.tok(pc, "LParen")!) } as A.Term;
+      this.parenthesized.add(grouped);
+      return grouped;
     }
     throw new ConversionError("empty operand");
   }
