@@ -12,3 +12,4 @@ export {
   type DiagnosticCode,
   type Severity,
 } from "./diagnostics.js";
+export { formatModule, formatSource, sameModule } from "./format.js";
