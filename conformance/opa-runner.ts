@@ -9,7 +9,7 @@ import { CompileFailure, EvalError } from "../engine/errors.js";
 import { parseQuery } from "../lang/parse.js";
 import { resolveQuery } from "../engine/compile/resolve.js";
 import { Interpreter } from "../engine/reference/interpreter.js";
-import { equals, fromJSON, isSet, toJSON, type Value } from "../engine/value/value.js";
+import { compare, equals, fromJSON, isSet, MapObject, toJSON, type Value } from "../engine/value/value.js";
 import { RuleNode } from "../engine/compile/rule-tree.js";
 import { defaultBuiltins } from "../engine/builtins/index.js";
 
@@ -103,8 +103,10 @@ function evalTerm(text: string): Value | undefined {
 }
 
 function compareResults(rows: Record<string, Value>[], want: Record<string, unknown>[], unordered: boolean): Outcome {
-  const got = rows.map(normalizeRow);
-  const expected = want.map((w) => normalizeRow(Object.fromEntries(Object.entries(w).map(([k, v]) => [k, fromJSON(v)]))));
+  // with sort_bindings, the arrays inside results are compared sorted, as OPA's case runner does
+  const norm = (r: Record<string, Value>) => (unordered ? sortArrays(normalizeRow(r)) : normalizeRow(r));
+  const got = rows.map(norm);
+  const expected = want.map((w) => norm(Object.fromEntries(Object.entries(w).map(([k, v]) => [k, fromJSON(v)]))));
   const show = () => `got ${JSON.stringify(rows.map((r) => toJSON(r as unknown as Value)), bigintJson)}, want ${JSON.stringify(want)}`;
   if (got.length !== expected.length) return { status: "fail", reason: show() };
   if (unordered) {
@@ -123,6 +125,14 @@ function compareResults(rows: Record<string, Value>[], want: Record<string, unkn
 /** Results are compared as JSON: sets become sorted arrays, as OPA's runner prints them. */
 function normalizeRow(row: Record<string, Value>): Record<string, Value> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, fromJSON(toJSON(v))]));
+}
+
+function sortArrays<T extends Value | Record<string, Value>>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => sortArrays(x)).sort(compare) as T;
+  if (typeof v === "object" && v !== null && !isSet(v) && !(v instanceof MapObject)) {
+    return Object.fromEntries(Object.entries(v as Record<string, Value>).map(([k, x]) => [k, sortArrays(x)])) as T;
+  }
+  return v;
 }
 
 function rowEquals(a: Record<string, Value>, b: Record<string, Value>): boolean {
