@@ -1,0 +1,119 @@
+// Runs the benchmarks and records their results in BENCHMARKS.md.
+//
+//   npm run bench                      every benchmark
+//   npm run bench -- parse             only the named ones
+//   npm run bench -- parse --source    also measure the TypeScript sources as loaded by tsx (slow: see below)
+//
+// The code measured is the compiled build (`npm run build`, run here first), which is what `guard` executes.
+// The sources as loaded by tsx (`--source`) can differ: esbuild's keepNames wraps every closure in a `__name(…)`
+// call, which costs a lot wherever closures are created per call (it made the grammar 8x slower while it built
+// its OR alternatives on every rule invocation).
+//
+// Each benchmark owns one section of BENCHMARKS.md, between `<!-- NAME:start -->` and `<!-- NAME:end -->`; the
+// rest of the file is kept as it is.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { updateSection } from "./sections.js";
+import { environment, parseBenchMarkdown, runParseBench, type ParseBenchResult, type ParserUnderTest } from "./parse.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The repository root, whether this runs from bench/ (tsx) or dist/bench/ (compiled). */
+const ROOT = existsSync(resolve(HERE, "..", "package.json")) ? resolve(HERE, "..") : resolve(HERE, "..", "..");
+export const BENCHMARKS_FILE = resolve(ROOT, "BENCHMARKS.md");
+
+interface Options {
+  /** Also measure the sources loaded through tsx. */
+  source: boolean;
+  /** Skip `npm run build` (use dist/ as it is). */
+  noBuild: boolean;
+}
+
+interface Benchmark {
+  description: string;
+  /** Runs the benchmark and returns its Markdown section (without markers). */
+  run(options: Options): Promise<string>;
+}
+
+function build(): void {
+  const require = createRequire(import.meta.url);
+  const tsc = require.resolve("typescript/bin/tsc");
+  console.error("building (tsc -p tsconfig.build.json) …");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", resolve(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+  } catch {
+    // tsc still emits when other parts of the project have type errors: measure what was emitted
+    if (!existsSync(resolve(ROOT, "dist", "lang", "parse.js"))) throw new Error("the build failed and dist/lang/parse.js is missing");
+    console.error("warning: the build reported errors; measuring dist/ as emitted");
+  }
+}
+
+async function compiledParser(): Promise<ParserUnderTest> {
+  const dist = resolve(ROOT, "dist", "lang");
+  const parse = (await import(pathToFileURL(resolve(dist, "parse.js")).href)) as typeof import("../lang/parse.js");
+  const lexer = (await import(pathToFileURL(resolve(dist, "lexer.js")).href)) as typeof import("../lang/lexer.js");
+  return { label: "compiled build (dist/)", parseModule: parse.parseModule, tokenize: lexer.tokenize };
+}
+
+async function sourceParser(): Promise<ParserUnderTest> {
+  const parse = await import("../lang/parse.js");
+  const lexer = await import("../lang/lexer.js");
+  return { label: "TypeScript sources via tsx", parseModule: parse.parseModule, tokenize: lexer.tokenize };
+}
+
+function summary(r: ParseBenchResult): string {
+  return (
+    `parse [${r.parser}]: ${r.parseMBps.toFixed(2)} MB/s (median of ${r.runs} runs, ${r.medianParseSeconds.toFixed(3)} s), ` +
+    `${Math.round(r.tokensPerSecond).toLocaleString("en-US")} tokens/s; lex only ${r.lexMBps.toFixed(2)} MB/s; ` +
+    `${r.files} files, ${r.rules} rules, ${r.lines} lines`
+  );
+}
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  parse: {
+    description: "parser throughput on a ~5 MB generated policy corpus",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const env = environment();
+      const results = [runParseBench(await compiledParser())];
+      console.log(summary(results[0]!));
+      if (options.source) {
+        const r = runParseBench(await sourceParser(), { runs: 5, warmups: 1 });
+        console.log(summary(r));
+        results.push(r);
+      }
+      const command = `npm run bench -- parse${options.source ? " --source" : ""}`;
+      return parseBenchMarkdown(results, env, command);
+    },
+  },
+};
+
+async function main(args: readonly string[]): Promise<number> {
+  const names = args.filter((a) => !a.startsWith("-"));
+  const flags = new Set(args.filter((a) => a.startsWith("-")));
+  const unknownFlags = [...flags].filter((f) => f !== "--source" && f !== "--no-build");
+  const unknown = names.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length > 0 || unknownFlags.length > 0) {
+    console.error(
+      `unknown ${unknown.length > 0 ? `benchmark: ${unknown.join(", ")}` : `option: ${unknownFlags.join(", ")}`}; ` +
+        `benchmarks: ${Object.keys(BENCHMARKS).join(", ")}; options: --source, --no-build`,
+    );
+    return 2;
+  }
+  const options: Options = { source: flags.has("--source"), noBuild: flags.has("--no-build") };
+  const selected = names.length > 0 ? names : Object.keys(BENCHMARKS);
+  let markdown = existsSync(BENCHMARKS_FILE)
+    ? readFileSync(BENCHMARKS_FILE, "utf8")
+    : "# Benchmarks\n\nMeasured with `npm run bench` (all) or `npm run bench -- NAME`; each section is rewritten by its benchmark.\n";
+  for (const name of selected) {
+    console.error(`== ${name}: ${BENCHMARKS[name]!.description}`);
+    markdown = updateSection(markdown, name, await BENCHMARKS[name]!.run(options));
+  }
+  writeFileSync(BENCHMARKS_FILE, markdown);
+  console.error(`updated ${BENCHMARKS_FILE}`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
