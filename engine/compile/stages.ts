@@ -117,15 +117,14 @@ function checkSafety(state: CompileState): void {
 }
 
 function checkRecursion(state: CompileState): void {
-  const paths = [...new Set(state.entries.map((e) => e.path.join(".")))];
+  const byPath = new Map(state.entries.map((e) => [e.path.join("."), e.path]));
+  const paths = [...byPath.keys()];
   const edges = new Map<string, Set<string>>();
   for (const entry of state.entries) {
     const from = entry.path.join(".");
     const out = edges.get(from) ?? new Set<string>();
     for (const ref of dataRefs(entry.rule)) {
-      for (const p of paths) {
-        if (p === ref || p.startsWith(ref + ".") || ref.startsWith(p + ".") || ref === "") out.add(p);
-      }
+      for (const p of paths) if (refMayReach(ref, byPath.get(p)!)) out.add(p);
     }
     edges.set(from, out);
   }
@@ -157,22 +156,24 @@ function checkRecursion(state: CompileState): void {
   for (const p of paths) visit(p);
 }
 
-/** The ground prefixes (dotted, below `data`) of the data references and function calls of a rule. */
-function dataRefs(rule: A.Rule): string[] {
-  const out: string[] = [];
+/** Whether a data reference (strings, `null` for a computed element) can reach the document of a rule path. */
+function refMayReach(ref: (string | null)[], path: string[]): boolean {
+  const n = Math.min(ref.length, path.length);
+  for (let i = 0; i < n; i++) if (ref[i] !== null && ref[i] !== path[i]) return false;
+  return true;
+}
+
+/** The data references and function calls of a rule, as paths below `data` (`null` where computed). */
+function dataRefs(rule: A.Rule): (string | null)[][] {
+  const out: (string | null)[][] = [];
   const visitTerm = (t: A.Term): void => {
     switch (t.kind) {
       case "var":
-        if (t.name === "data") out.push("");
+        if (t.name === "data") out.push([]);
         return;
       case "ref": {
         if (t.head.kind === "var" && t.head.name === "data") {
-          const prefix: string[] = [];
-          for (const p of t.path) {
-            if (p.kind !== "string") break;
-            prefix.push(p.value);
-          }
-          out.push(prefix.join("."));
+          out.push(t.path.map((p) => (p.kind === "string" ? p.value : null)));
         } else {
           visitTerm(t.head as A.Term);
         }
@@ -180,7 +181,7 @@ function dataRefs(rule: A.Rule): string[] {
         return;
       }
       case "call":
-        if (t.name[0] === "data") out.push(t.name.slice(1).join("."));
+        if (t.name[0] === "data") out.push(t.name.slice(1));
         t.args.forEach(visitTerm);
         return;
       case "array":

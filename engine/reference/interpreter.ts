@@ -494,31 +494,27 @@ export class Interpreter {
   private *ref(t: A.RefTerm, env: Env, ctx: Context): Generator<[Value, Env]> {
     const head = t.head;
     if (head.kind === "var" && head.name === "data") {
-      // walk the ground prefix through the rule tree, so only the documents needed are computed
-      let i = 0;
-      const prefix: string[] = [];
-      while (i < t.path.length) {
-        const key = this.staticKey(t.path[i]!, env);
-        if (key === undefined) break;
-        prefix.push(key);
-        i++;
-      }
-      const doc = this.dataAt(prefix, ctx);
-      if (doc === undefined) return;
-      yield* this.walkPath(doc, t.path, i, env, ctx);
+      // walk the ref's string elements through the rule tree, so only the documents needed are computed
+      yield* this.dataRef(t.path, 0, [], env, ctx);
       return;
     }
     for (const [base, env1] of this.term(head as A.Term, env, ctx)) yield* this.walkPath(base, t.path, 0, env1, ctx);
   }
 
-  /** A path element that is a string literal or a bound variable holding a string. */
-  private staticKey(p: A.Term, env: Env): string | undefined {
-    if (p.kind === "string") return p.value;
-    if (p.kind === "var") {
-      const v = env.get(p.name);
-      return typeof v === "string" ? v : undefined;
+  private *dataRef(path: readonly A.Term[], i: number, prefix: string[], env: Env, ctx: Context): Generator<[Value, Env]> {
+    if (i < path.length && termReady(path[i]!, env)) {
+      for (const [key, env1] of this.term(path[i]!, env, ctx)) {
+        if (typeof key === "string") {
+          yield* this.dataRef(path, i + 1, [...prefix, key], env1, ctx);
+        } else {
+          const doc = this.dataAt(prefix, ctx);
+          if (doc !== undefined) yield* this.walkPath(doc, path, i, env1, ctx);
+        }
+      }
+      return;
     }
-    return undefined;
+    const doc = this.dataAt(prefix, ctx);
+    if (doc !== undefined) yield* this.walkPath(doc, path, i, env, ctx);
   }
 
   private *walkPath(value: Value, path: readonly A.Term[], i: number, env: Env, ctx: Context): Generator<[Value, Env]> {
@@ -929,6 +925,7 @@ function mergeDocs(a: Value | undefined, b: Value | undefined, path: string[]): 
     }
     return out.build();
   }
+  if (isSet(a) && isSet(b)) return new SetValue([...a.values(), ...b.values()]); // multi-value rules add up
   if (equals(a, b)) return a;
   throw new EvalError("eval_conflict_error", `object keys must be unique (data.${path.join(".")})`);
 }
