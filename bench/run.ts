@@ -85,7 +85,18 @@ const BENCHMARKS: Record<string, Benchmark> = {
         results.push(r);
       }
       const command = `npm run bench -- parse${options.source ? " --source" : ""}`;
-      return parseBenchMarkdown(results, env, command);
+      const first = results[0]!;
+      const { runJsonBaseline } = await import("./chevrotain-json.js");
+      const baseline = runJsonBaseline(first.bytes, first.files);
+      console.log(`baseline [Chevrotain JSON CstParser]: ${baseline.mbps.toFixed(2)} MB/s`);
+      return (
+        parseBenchMarkdown(results, env, command) +
+        `\n\nBaseline in the same run: the JSON grammar of Chevrotain's tutorial, a CstParser with the same lexer settings, ` +
+        `on ${(baseline.bytes / 1e6).toFixed(2)} MB of JSON in ${first.files} documents: ` +
+        `**${baseline.mbps.toFixed(2)} MB/s** (${Math.round(baseline.tokensPerSecond).toLocaleString("en-US")} tokens/s, median of ${baseline.runs}). ` +
+        `Guard's parser runs at ${((first.parseMBps / baseline.mbps) * 100).toFixed(0)}% of Chevrotain's speed on JSON ` +
+        `(${((first.tokensPerSecond / baseline.tokensPerSecond) * 100).toFixed(0)}% in tokens per second).`
+      );
     },
   },
 };
