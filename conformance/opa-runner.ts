@@ -65,7 +65,24 @@ export function runCaseFile(file: string, root: string): CaseResult[] {
   return (doc?.cases ?? []).map((c) => ({ file: relative(root, file), folder, note: c.note, outcome: runCase(c, dirname(file)) }));
 }
 
+/**
+ * Runs a case with the compiled engine and with the reference interpreter: the case passes when the compiled
+ * engine gives the expected answer and the reference gives the same outcome (differential check).
+ */
 export function runCase(c: OpaCase, dir: string): Outcome {
+  const compiled = runCaseWith(c, dir, "compiled");
+  if (compiled.status === "skip") return compiled;
+  const reference = runCaseWith(c, dir, "reference");
+  if (reference.status !== compiled.status) {
+    return {
+      status: "fail",
+      reason: `the engines disagree: compiled ${compiled.status}${compiled.status === "fail" ? ` (${compiled.reason})` : ""}, reference ${reference.status}${reference.status === "fail" ? ` (${reference.reason})` : ""}`,
+    };
+  }
+  return compiled;
+}
+
+export function runCaseWith(c: OpaCase, dir: string, engine: "compiled" | "reference"): Outcome {
   const sources = (c.modules ?? []).map((m, i) => {
     const isFile = !m.includes("\n") && m.trim().endsWith(".rego") && existsSync(join(dir, m.trim()));
     return { file: isFile ? m.trim() : `module-${i}.rego`, text: isFile ? readFileSync(join(dir, m.trim()), "utf8") : m };
@@ -77,7 +94,8 @@ export function runCase(c: OpaCase, dir: string): Outcome {
     const policy = Policy.compile(sources, { data: c.data });
     let input: Value | undefined = c.input === undefined ? undefined : fromJSON(c.input);
     if (c.input_term !== undefined) input = evalTerm(c.input_term);
-    const rows = policy.query(c.query, { input, strictBuiltinErrors: c.strict_error === true, nowNs: 1_700_000_000_000_000_000n });
+    const options = { input, strictBuiltinErrors: c.strict_error === true, nowNs: 1_700_000_000_000_000_000n };
+    const rows = policy.query(c.query, { ...options, engine });
     if (wantsError) return { status: "fail", reason: `expected error ${c.want_error_code ?? ""} ${c.want_error ?? ""}, got ${rows.length} result(s)` };
     return compareResults(rows, c.want_result ?? [], c.sort_bindings === true);
   } catch (e) {

@@ -6,7 +6,8 @@ import { defaultBuiltins } from "./builtins/index.js";
 import type { BuiltinRegistry } from "./builtins/registry.js";
 import { resolveQuery } from "./compile/resolve.js";
 import type { RuleNode } from "./compile/rule-tree.js";
-import { compileStages } from "./compile/stages.js";
+import { compileStages, type CompileState } from "./compile/stages.js";
+import { CompiledProgram } from "./codegen/compiled.js";
 import { CompileFailure, EvalError, type CompileError } from "./errors.js";
 import { Interpreter, type EvalOptions } from "./reference/interpreter.js";
 import { fromJSON, type Value } from "./value/value.js";
@@ -23,7 +24,8 @@ export interface CompileOptions {
 }
 
 export interface QueryOptions extends EvalOptions {
-  engine?: "reference";
+  /** `compiled` (generated JavaScript, the default) or `reference` (the tree-walking oracle). */
+  engine?: "compiled" | "reference";
 }
 
 const RESULT_VAR = "__guard_result__";
@@ -37,12 +39,23 @@ export interface QueryResult {
 export type Bindings = Record<string, Value>;
 
 export class Policy {
+  private compiledProgram: CompiledProgram | undefined;
+
   private constructor(
-    private readonly rules: RuleNode,
+    private readonly state: CompileState,
     private readonly data: Value,
     private readonly builtins: BuiltinRegistry,
     readonly modules: A.Module[],
   ) {}
+
+  private get rules(): RuleNode {
+    return this.state.rules;
+  }
+
+  /** The compiled program, built on first use. */
+  get compiled(): CompiledProgram {
+    return (this.compiledProgram ??= new CompiledProgram(this.state, this.data, this.builtins));
+  }
 
   /** Parses and compiles sources; throws CompileFailure with every error found. */
   static compile(sources: Source[], options: CompileOptions = {}): Policy {
@@ -66,7 +79,7 @@ export class Policy {
     const state = compileStages(modules, builtins);
     if (state.errors.length > 0) return { errors: state.errors };
     const data = options.data === undefined ? {} : fromJSON(options.data);
-    return { policy: new Policy(state.rules, data, builtins, modules), errors };
+    return { policy: new Policy(state, data, builtins, modules), errors };
   }
 
   /** Evaluates a query (`data.authz.allow`, `x := data.a[_]`); returns every solution's bindings. */
@@ -74,7 +87,8 @@ export class Policy {
     const parsed = parseQuery(text);
     if (!parsed.body) throw new CompileFailure(parsed.diagnostics.map((d) => ({ code: "rego_parse_error", message: d.message, loc: d.loc })));
     const body = resolveQuery(parsed.body, { packagePath: [], globals: new Map() });
-    return this.interpreter(options).query(body);
+    if (options.engine === "reference") return this.interpreter(options).query(body);
+    return this.compiled.query(body, text, options);
   }
 
   /**
@@ -92,8 +106,8 @@ export class Policy {
       const left: A.VarTerm = { kind: "var", name: RESULT_VAR, loc: term.loc };
       body = { ...body, literals: [{ ...only, expr: { kind: "assign", op: ":=", left, right: term, loc: term.loc } }] };
     }
-    return this.interpreter(options)
-      .query(body)
+    const rows = options.engine === "reference" ? this.interpreter(options).query(body) : this.compiled.query(body, `eval:${text}`, options);
+    return rows
       .map((row) => {
         const { [RESULT_VAR]: value, ...bindings } = row;
         return single ? { expressions: [value as Value], bindings } : { expressions: [], bindings };
@@ -102,7 +116,8 @@ export class Policy {
 
   /** The value of the document at a path below `data` (`["authz", "allow"]`), or undefined. */
   evaluate(path: string[], options: QueryOptions = {}): Value | undefined {
-    return this.interpreter(options).document(path);
+    if (options.engine === "reference") return this.interpreter(options).document(path);
+    return this.compiled.evaluate(path, options);
   }
 
   private interpreter(options: QueryOptions): Interpreter {

@@ -1,0 +1,102 @@
+// The compiled engine: codegen's JavaScript turned into functions once per policy set; queries compiled on
+// first use and kept.
+import type * as A from "../../lang/ast.js";
+import type { BuiltinContext, BuiltinDecl, BuiltinRegistry } from "../builtins/registry.js";
+import { arityOf, type CompileState } from "../compile/stages.js";
+import { collectTermVars } from "../compile/safety.js";
+import { EvalError } from "../errors.js";
+import type { Value } from "../value/value.js";
+import { Emitter, type EmitResult } from "./emit.js";
+import { Runtime, type CompiledFn, type Ctx, type NodeFn } from "./runtime.js";
+
+export interface CompiledEvalOptions {
+  input?: Value;
+  strictBuiltinErrors?: boolean;
+  nowNs?: bigint;
+  print?: (message: string) => void;
+  maxSteps?: number;
+}
+
+type QueryFn = (ctx: Ctx) => Record<string, Value>[];
+
+export class CompiledProgram {
+  private readonly runtime: Runtime;
+  private readonly emitted: EmitResult;
+  private readonly module: { nodes: Record<string, NodeFn>; functions: Record<string, CompiledFn> };
+  private readonly queries = new Map<string, QueryFn>();
+  private readonly builtinMap: Map<string, BuiltinDecl>;
+  private readonly hasMocks: boolean;
+  /** The generated JavaScript (for `guard build` and for reading). */
+  readonly source: string;
+
+  constructor(
+    private readonly state: CompileState,
+    data: Value,
+    private readonly builtins: BuiltinRegistry,
+  ) {
+    this.builtinMap = new Map(builtins.all().map((b) => [b.name, b]));
+    // calls check for `with` replacements (one comparison when there are none): queries may add them later
+    this.hasMocks = true;
+    const emitter = new Emitter(state.rules, builtins, arityOf(state.rules, builtins), this.hasMocks);
+    this.emitted = emitter.emitProgram(state.entries);
+    this.source = this.emitted.source;
+    const program = { rules: state.rules, data, nodes: new Map<string, NodeFn>(), functions: new Map<string, CompiledFn>(), builtins: this.builtinMap };
+    this.runtime = new Runtime(program);
+    const factory = new Function("rt", "BI", this.source) as (rt: Runtime, bi: Map<string, BuiltinDecl>) => CompiledProgram["module"];
+    this.module = factory(this.runtime, this.builtinMap);
+    for (const [k, v] of Object.entries(this.module.nodes)) program.nodes.set(k, v);
+    for (const [k, v] of Object.entries(this.module.functions)) program.functions.set(k, v);
+  }
+
+  /** Runs a (resolved) query body; one binding row per solution. */
+  query(body: A.Body, text: string, options: CompiledEvalOptions = {}): Record<string, Value>[] {
+    let fn = this.queries.get(text);
+    if (!fn) {
+      const vars = new Set<string>();
+      for (const lit of body.literals) {
+        const e = lit.expr;
+        if (e.kind === "term-expr") collectTermVars(e.term, vars);
+        else if (e.kind === "assign") {
+          collectTermVars(e.left, vars);
+          collectTermVars(e.right, vars);
+        } else if (e.kind === "some-in") {
+          if (e.key) collectTermVars(e.key, vars);
+          collectTermVars(e.value, vars);
+          collectTermVars(e.collection, vars);
+        }
+      }
+      const emitter = new Emitter(this.state.rules, this.builtins, arityOf(this.state.rules, this.builtins), this.hasMocks);
+      emitter.adopt(this.emitted);
+      const source = emitter.emitQuery(body, [...vars].filter((v) => !v.startsWith("_$")));
+      fn = (new Function("rt", "BI", "M", source) as (rt: Runtime, bi: Map<string, BuiltinDecl>, m: CompiledProgram["module"]) => QueryFn)(
+        this.runtime,
+        this.builtinMap,
+        this.module,
+      );
+      this.queries.set(text, fn);
+    }
+    return fn(this.context(options));
+  }
+
+  /** The document at a path below `data`. */
+  evaluate(path: string[], options: CompiledEvalOptions = {}): Value | undefined {
+    return this.runtime.dataAt(this.context(options), path);
+  }
+
+  private context(options: CompiledEvalOptions): Ctx {
+    const builtinCtx: BuiltinContext = {
+      nowNs: options.nowNs ?? BigInt(Date.now()) * 1_000_000n,
+      print: options.print ?? (() => {}),
+      cache: new Map(),
+    };
+    return {
+      input: options.input,
+      cache: [],
+      over: null,
+      mocks: null,
+      query: { builtinCtx, strict: options.strictBuiltinErrors === true, steps: 0, maxSteps: options.maxSteps ?? Infinity },
+    };
+  }
+}
+
+export { EvalError };

@@ -1,0 +1,325 @@
+// The run-time support of compiled policies: what generated code calls for values, documents, `with` and
+// built-ins. Kept small and monomorphic; generated code inlines the common fast paths itself.
+import { BuiltinError, type BuiltinContext, type BuiltinDecl } from "../builtins/registry.js";
+import { findNode, type RuleNode } from "../compile/rule-tree.js";
+import { EvalError } from "../errors.js";
+import {
+  equals,
+  isObject,
+  isSet,
+  makeObject,
+  MapObject,
+  ObjectBuilder,
+  objectGet,
+  SetValue,
+  sortedEntries,
+  stringifyValue,
+  type ObjectValue,
+  type Value,
+} from "../value/value.js";
+
+/** The state of one evaluation: the input, `with` replacements, memoized rule values. */
+export interface Ctx {
+  input: Value | undefined;
+  /** Memoized node values, by node id (undefined = not computed; UNDEF = computed, undefined). */
+  cache: unknown[];
+  /** `with data.… as …` replacements, or null (the common case). */
+  over: { path: string[]; value: Value }[] | null;
+  /** `with f as …` replacements by function name, or null. */
+  mocks: Map<string, Mock> | null;
+  /** Shared by every context of one query. */
+  query: QueryState;
+}
+
+export type Mock = { kind: "value"; value: Value } | { kind: "function"; name: string };
+
+export interface QueryState {
+  builtinCtx: BuiltinContext;
+  strict: boolean;
+  steps: number;
+  maxSteps: number;
+  /** Documents of nodes, by path key, for `dataAt` (per context: see withContext). */
+}
+
+export const UNDEF = Symbol("undefined");
+export const NOT_MOCKED = Symbol("not mocked");
+
+/** A compiled node: its rules' value (without children or base data). */
+export type NodeFn = (ctx: Ctx) => Value | undefined;
+export type CompiledFn = (ctx: Ctx, ...args: Value[]) => Value | undefined;
+
+export interface Program {
+  rules: RuleNode;
+  data: Value;
+  /** Node value functions by path key ("a.b.c"). */
+  nodes: Map<string, NodeFn>;
+  /** User functions by full name ("data.a.f"). */
+  functions: Map<string, CompiledFn>;
+  builtins: Map<string, BuiltinDecl>;
+}
+
+export class Runtime {
+  readonly SetValue = SetValue;
+  readonly ObjectBuilder = ObjectBuilder;
+  readonly UNDEF = UNDEF;
+  readonly NOT_MOCKED = NOT_MOCKED;
+  private readonly docCache = new WeakMap<Ctx, Map<string, Value | typeof UNDEF>>();
+  private readonly evaluating = new WeakMap<Ctx, Set<string>>();
+
+  constructor(readonly program: Program) {}
+
+  // -------------------------------------------------------------------------------------------------------------
+  // values
+
+  eq(a: Value, b: Value): boolean {
+    return a === b || (typeof a === "object" && typeof b === "object" ? equals(a, b) : typeof a === "bigint" || typeof b === "bigint" ? a == b : false);
+  }
+
+  index(v: Value | undefined, key: Value): Value | undefined {
+    if (v === undefined || v === null || typeof v !== "object") return undefined;
+    if (Array.isArray(v)) return typeof key === "number" && Number.isInteger(key) && key >= 0 ? v[key] : undefined;
+    if (v instanceof SetValue) return v.has(key) ? key : undefined;
+    return objectGet(v as ObjectValue, key);
+  }
+
+  /** [key, value] pairs of a collection in Rego's order; nothing for other values. */
+  entries(v: Value | undefined): [Value, Value][] {
+    if (v === undefined || v === null || typeof v !== "object") return [];
+    if (Array.isArray(v)) return v.map((x, i) => [i, x]);
+    if (v instanceof SetValue) return v.sorted().map((x) => [x, x]);
+    return sortedEntries(v as ObjectValue);
+  }
+
+  isCollection(v: Value | undefined): boolean {
+    return v !== undefined && v !== null && typeof v === "object";
+  }
+
+  isObject(v: Value | undefined): v is ObjectValue {
+    return v !== undefined && isObject(v);
+  }
+
+  objectSize(v: ObjectValue): number {
+    return v instanceof MapObject ? v.size : Object.keys(v).length;
+  }
+
+  obj(pairs: [Value, Value][]): Value {
+    return makeObject(pairs);
+  }
+
+  set(items: Value[]): Value {
+    return new SetValue(items);
+  }
+
+  member(coll: Value, v: Value): boolean {
+    if (isSet(coll)) return coll.has(v);
+    return this.entries(coll).some(([, x]) => this.eq(x, v));
+  }
+
+  memberWithKey(coll: Value, k: Value, v: Value): boolean {
+    if (isSet(coll)) return coll.has(v) && this.eq(k, v);
+    const x = this.index(coll, k);
+    return x !== undefined && this.eq(x, v);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // errors and limits
+
+  conflict(kind: "rule" | "function", path: string, loc?: string): never {
+    const message =
+      kind === "rule"
+        ? `rule data.${path} produced conflicting values (complete rules must not produce multiple outputs)`
+        : `function data.${path} produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)`;
+    throw new EvalError("eval_conflict_error", loc ? `${loc}: ${message}` : message);
+  }
+
+  objectConflict(): never {
+    throw new EvalError("eval_conflict_error", "object keys must be unique");
+  }
+
+  tick(ctx: Ctx): void {
+    if (++ctx.query.steps > ctx.query.maxSteps) throw new EvalError("eval_limit_error", `evaluation exceeded ${ctx.query.maxSteps} steps`);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // built-ins and functions
+
+  builtin(ctx: Ctx, name: string, decl: BuiltinDecl, args: Value[]): Value | undefined {
+    try {
+      return decl.impl(args, ctx.query.builtinCtx);
+    } catch (e) {
+      if (e instanceof BuiltinError) {
+        if (ctx.query.strict) throw new EvalError(e.code as "eval_builtin_error", `${name}: ${e.message}`);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** A `with`-replaced function: its replacement's result, or NOT_MOCKED. */
+  mock(ctx: Ctx, name: string, args: Value[]): Value | undefined | typeof NOT_MOCKED {
+    const m = ctx.mocks?.get(name);
+    if (m === undefined) return NOT_MOCKED;
+    if (m.kind === "value") return m.value;
+    const inner: Ctx = { ...ctx, mocks: new Map([...ctx.mocks!].filter(([k]) => k !== name)) };
+    return this.callByName(inner, m.name, args);
+  }
+
+  callByName(ctx: Ctx, name: string, args: Value[]): Value | undefined {
+    const mocked = ctx.mocks === null ? NOT_MOCKED : this.mock(ctx, name, args);
+    if (mocked !== NOT_MOCKED) return mocked;
+    const fn = this.program.functions.get(name);
+    if (fn) return fn(ctx, ...args);
+    if (name.startsWith("data.")) return this.dataAt(ctx, name.slice(5).split("."));
+    const decl = this.program.builtins.get(name);
+    if (!decl) throw new EvalError("eval_internal_error", `unknown function ${name}`);
+    return this.builtin(ctx, name, decl, args);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // with
+
+  withContext(ctx: Ctx, input: { path: string[]; value: Value }[], data: { path: string[]; value: Value }[], mocks: [string, Mock][]): Ctx {
+    let nextInput = ctx.input;
+    for (const i of input) nextInput = i.path.length === 0 ? i.value : patch(nextInput, i.path, i.value);
+    const over = data.length > 0 ? [...(ctx.over ?? []), ...data] : ctx.over;
+    let m = ctx.mocks;
+    if (mocks.length > 0) {
+      m = new Map(ctx.mocks ?? []);
+      for (const [k, v] of mocks) m.set(k, v);
+    }
+    return { input: nextInput, cache: [], over, mocks: m, query: ctx.query };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // documents
+
+  /** The document at a path below `data`: base data, the rules at and below it, and `with` replacements. */
+  dataAt(ctx: Ctx, path: string[]): Value | undefined {
+    if (ctx.over !== null) {
+      const o = ctx.over.findLast((x) => isPrefix(x.path, path));
+      if (o) return indexPath(o.value, path.slice(o.path.length));
+    }
+    let node: RuleNode | undefined = this.program.rules;
+    for (let n = 0; n < path.length; n++) {
+      if (node.rules.some((r) => r.kind !== "function")) return indexPath(this.subtree(ctx, path.slice(0, n)), path.slice(n));
+      node = node.children.get(path[n]!);
+      if (!node) return this.deeper(ctx, path, indexPath(this.subtree(ctx, path.slice(0, n + 1)), path.slice(n + 1)));
+    }
+    return this.deeper(ctx, path, this.subtree(ctx, path));
+  }
+
+  private deeper(ctx: Ctx, path: string[], doc: Value | undefined): Value | undefined {
+    if (ctx.over === null) return doc;
+    for (const o of ctx.over) if (o.path.length > path.length && isPrefix(path, o.path)) doc = patch(doc, o.path.slice(path.length), o.value);
+    return doc;
+  }
+
+  private subtree(ctx: Ctx, path: string[]): Value | undefined {
+    const key = path.join("\u0000");
+    let cache = this.docCache.get(ctx);
+    if (!cache) this.docCache.set(ctx, (cache = new Map()));
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit === UNDEF ? undefined : hit;
+    let busy = this.evaluating.get(ctx);
+    if (!busy) this.evaluating.set(ctx, (busy = new Set()));
+    if (busy.has(key)) throw new EvalError("eval_internal_error", `rule data.${path.join(".")} is recursive`);
+    busy.add(key);
+    try {
+      const doc = this.computeDocument(ctx, path);
+      cache.set(key, doc === undefined ? UNDEF : doc);
+      return doc;
+    } finally {
+      busy.delete(key);
+    }
+  }
+
+  private computeDocument(ctx: Ctx, path: string[]): Value | undefined {
+    let doc = indexPath(this.program.data, path);
+    const node = findNode(this.program.rules, path);
+    if (!node) return doc;
+    const fn = this.program.nodes.get(path.join("."));
+    if (fn) doc = merge(doc, fn(ctx), path);
+    else if (doc === undefined && node.hasRules()) doc = {};
+    for (const [name, child] of node.children) {
+      if (!child.hasRules() || child.isFunction()) continue;
+      const v = this.subtree(ctx, [...path, name]);
+      if (v === undefined) continue;
+      if (doc !== undefined && !isObject(doc)) this.objectConflict();
+      doc = merge(doc, makeObject([[name, v]]), path);
+    }
+    return doc;
+  }
+
+  /** Puts a value at a key path of a document built by rules with variables in their heads. */
+  insertAt(doc: Value | undefined, keys: Value[], value: Value, union: boolean): Value {
+    if (keys.length === 0) {
+      if (doc === undefined) return value;
+      if (union && isSet(doc) && isSet(value)) return new SetValue([...doc.values(), ...value.values()]);
+      if (equals(doc, value)) return doc;
+      return this.objectConflict();
+    }
+    if (doc !== undefined && !isObject(doc)) return this.objectConflict();
+    const b = new ObjectBuilder();
+    if (doc !== undefined) for (const [k, v] of sortedEntries(doc)) b.set(k, v);
+    const [first, ...rest] = keys;
+    b.set(first!, this.insertAt(b.get(first!), rest, value, union));
+    return b.build();
+  }
+
+  /** `print`: each argument's values (none shows as <undefined>), space-separated. */
+  print(ctx: Ctx, args: Value[][]): void {
+    const text = (v: Value) => (typeof v === "string" ? v : stringifyValue(v));
+    const parts = args.map((vs) => (vs.length === 0 ? "<undefined>" : vs.length === 1 ? text(vs[0]!) : `{${vs.map(text).join(", ")}}`));
+    ctx.query.builtinCtx.print(parts.join(" "));
+  }
+
+  walk(root: Value): Value[] {
+    const out: Value[] = [];
+    const visit = (path: Value[], v: Value) => {
+      out.push([path, v]);
+      for (const [k, child] of this.entries(v)) visit([...path, k], child);
+    };
+    visit([], root);
+    return out;
+  }
+}
+
+function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
+}
+
+function indexPath(v: Value | undefined, path: readonly string[]): Value | undefined {
+  let cur = v;
+  for (const p of path) {
+    if (cur === undefined || cur === null || typeof cur !== "object") return undefined;
+    if (Array.isArray(cur)) return undefined;
+    cur = cur instanceof SetValue ? (cur.has(p) ? p : undefined) : objectGet(cur as ObjectValue, p);
+  }
+  return cur;
+}
+
+function patch(doc: Value | undefined, path: string[], value: Value): Value {
+  if (path.length === 0) return value;
+  const b = new ObjectBuilder();
+  if (doc !== undefined && isObject(doc)) for (const [k, v] of sortedEntries(doc)) b.set(k, v);
+  const [first, ...rest] = path;
+  b.set(first!, patch(doc !== undefined && isObject(doc) ? objectGet(doc, first!) : undefined, rest, value));
+  return b.build();
+}
+
+function merge(a: Value | undefined, b: Value | undefined, path: string[]): Value | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  if (isObject(a) && isObject(b)) {
+    const out = new ObjectBuilder();
+    for (const [k, v] of sortedEntries(a)) out.set(k, v);
+    for (const [k, v] of sortedEntries(b)) {
+      const prev = out.get(k);
+      out.set(k, prev === undefined ? v : (merge(prev, v, [...path, String(k)]) as Value));
+    }
+    return out.build();
+  }
+  if (isSet(a) && isSet(b)) return new SetValue([...a.values(), ...b.values()]);
+  if (equals(a, b)) return a;
+  throw new EvalError("eval_conflict_error", `object keys must be unique (data.${path.join(".")})`);
+}
