@@ -72,6 +72,14 @@ function summary(r: ParseBenchResult): string {
 }
 
 const BENCHMARKS: Record<string, Benchmark> = {
+  decision: {
+    description: "decision latency of the RBAC scenario: compiled, reference, hand-written",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runDecisionBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "decision.js")).href)) as typeof import("./decision.js");
+      return runDecisionBench();
+    },
+  },
   parse: {
     description: "parser throughput on a ~5 MB generated policy corpus",
     run: async (options) => {

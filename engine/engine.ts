@@ -120,6 +120,15 @@ export class Policy {
     return this.compiled.evaluate(path, options);
   }
 
+  /**
+   * A prepared decision: a function from input to the document at a path (`["authz", "allow"]`), compiled once.
+   * With `engine: "reference"`, the reference interpreter answers instead (for comparisons).
+   */
+  entrypoint(path: string[], options: QueryOptions = {}): (input: Value | undefined) => Value | undefined {
+    if (options.engine === "reference") return (input) => this.interpreter({ ...options, input }).document(path);
+    return this.compiled.entrypoint(path, options);
+  }
+
   private interpreter(options: QueryOptions): Interpreter {
     return new Interpreter({ rules: this.rules, data: this.data, builtins: this.builtins }, options);
   }

@@ -7,7 +7,7 @@ import { collectTermVars } from "../compile/safety.js";
 import { EvalError } from "../errors.js";
 import type { Value } from "../value/value.js";
 import { Emitter, type EmitResult } from "./emit.js";
-import { Runtime, type CompiledFn, type Ctx, type NodeFn } from "./runtime.js";
+import { Runtime, type CompiledFn, type Ctx, type NodeFn, type QueryState } from "./runtime.js";
 
 export interface CompiledEvalOptions {
   input?: Value;
@@ -83,19 +83,56 @@ export class CompiledProgram {
     return this.runtime.dataAt(this.context(options), path);
   }
 
+  /**
+   * A prepared entry point: a function from input to the document at `path`, for callers that decide the same
+   * question many times (the gateway). The path's node function is called directly when it alone makes it.
+   */
+  entrypoint(path: string[], options: Omit<CompiledEvalOptions, "input"> = {}): (input: Value | undefined) => Value | undefined {
+    const node = this.module.nodes[path.join(".")];
+    const direct = node !== undefined && this.runtime.isPlainNode(path);
+    return (input) => {
+      const ctx = this.context({ ...options, input });
+      return direct ? node(ctx) : this.runtime.dataAt(ctx, path);
+    };
+  }
+
   private context(options: CompiledEvalOptions): Ctx {
-    const builtinCtx: BuiltinContext = {
-      nowNs: options.nowNs ?? BigInt(Date.now()) * 1_000_000n,
-      print: options.print ?? (() => {}),
-      cache: new Map(),
-    };
-    return {
-      input: options.input,
-      cache: [],
-      over: null,
-      mocks: null,
-      query: { builtinCtx, strict: options.strictBuiltinErrors === true, steps: 0, maxSteps: options.maxSteps ?? Infinity },
-    };
+    return { input: options.input, cache: [], over: null, mocks: null, query: new QueryRun(options) };
+  }
+}
+
+/** One query's shared state; what built-ins need is made only when one asks for it. */
+class QueryRun implements QueryState {
+  steps = 0;
+  readonly strict: boolean;
+  readonly maxSteps: number;
+  private builtin: BuiltinContext | undefined;
+
+  constructor(private readonly options: CompiledEvalOptions) {
+    this.strict = options.strictBuiltinErrors === true;
+    this.maxSteps = options.maxSteps ?? Infinity;
+  }
+
+  get builtinCtx(): BuiltinContext {
+    return (this.builtin ??= new BuiltinRun(this.options));
+  }
+}
+
+/** What built-ins see of one query: the clock read once, print, a memo. */
+class BuiltinRun implements BuiltinContext {
+  private now: bigint | undefined;
+  private memo: Map<string, unknown> | undefined;
+  readonly print: (message: string) => void;
+
+  constructor(options: CompiledEvalOptions) {
+    this.now = options.nowNs;
+    this.print = options.print ?? (() => {});
+  }
+  get nowNs(): bigint {
+    return (this.now ??= BigInt(Date.now()) * 1_000_000n);
+  }
+  get cache(): Map<string, unknown> {
+    return (this.memo ??= new Map());
   }
 }
 

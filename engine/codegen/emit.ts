@@ -571,6 +571,19 @@ export class Emitter {
     let i = 0;
     while (i < elems.length && elems[i]!.kind === "string") strings.push((elems[i++] as A.StringTerm).value);
     const lookup = (path: string) => `rt.dataAt(${sc.ctx}, ${path})`;
+    if (this.baseDataOnly(strings)) {
+      // no rule at, under or above this path: the base document, read once (unless `with` replaces data)
+      const base = this.fresh("D");
+      this.prelude.push(`const ${base} = rt.baseData(${JSON.stringify(strings)});`);
+      return this.defined(`(${sc.ctx}.over === null ? ${base} : ${lookup(JSON.stringify(strings))})`, sc, (d, s) => this.path(d, elems, i, s, k));
+    }
+    // a rule's node alone makes the document at a prefix of the names: call it and index the rest
+    for (let n = strings.length; n > 0; n--) {
+      const node = this.directNode(strings.slice(0, n));
+      if (node === undefined) continue;
+      const doc = `(${sc.ctx}.over === null ? ${node}(${sc.ctx}) : ${lookup(JSON.stringify(strings.slice(0, n)))})`;
+      return this.defined(doc, sc, (d, s) => this.path(d, elems, n, s, k));
+    }
     const direct = this.directNode(strings);
     if (i < elems.length && this.ready(elems[i]!, sc)) {
       // a computed key right after the names: keep walking the rule tree with it when it is a string
@@ -585,6 +598,17 @@ export class Emitter {
     }
     const doc = direct !== undefined ? `(${sc.ctx}.over === null ? ${direct}(${sc.ctx}) : ${lookup(JSON.stringify(strings))})` : lookup(JSON.stringify(strings));
     return this.defined(doc, sc, (d, s) => this.path(d, elems, i, s, k));
+  }
+
+  /** Whether no rule is defined at, below or above a path: its document is base data only. */
+  private baseDataOnly(path: string[]): boolean {
+    let node: RuleNode | undefined = this.root;
+    for (const p of path) {
+      if (node.rules.length > 0) return false;
+      node = node.children.get(p);
+      if (!node) return true;
+    }
+    return !node.hasRules();
   }
 
   /** The node function that alone makes the document at a path (no base data, no children, no covering rule). */

@@ -193,6 +193,23 @@ export class Runtime {
   // -------------------------------------------------------------------------------------------------------------
   // documents
 
+  /** The base document at a path (data files only), for paths no rule reaches. */
+  baseData(path: string[]): Value | undefined {
+    return indexPath(this.program.data, path);
+  }
+
+  /** Whether a path's document is its node's rules' value alone (no base data, children or covering rule). */
+  isPlainNode(path: string[]): boolean {
+    if (indexPath(this.program.data, path) !== undefined) return false;
+    let node: RuleNode | undefined = this.program.rules;
+    for (const p of path) {
+      if (node.rules.some((r) => r.kind !== "function")) return false;
+      node = node.children.get(p);
+      if (!node) return false;
+    }
+    return node.children.size === 0 && this.program.nodes.has(path.join("."));
+  }
+
   /** The document at a path below `data`: base data, the rules at and below it, and `with` replacements. */
   dataAt(ctx: Ctx, path: string[]): Value | undefined {
     if (ctx.over !== null) {
