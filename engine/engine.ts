@@ -70,7 +70,7 @@ export class Policy {
     for (const s of sources) {
       const r = parseModule(s.text, { file: s.file });
       for (const d of r.diagnostics) {
-        if (d.severity === "error") errors.push({ code: "rego_parse_error", message: renderDiagnostic(d, s.text), loc: d.loc });
+        if (d.severity === "error") errors.push({ code: "rego_parse_error", message: d.message, loc: d.loc, rendered: renderDiagnostic(d, s.text) });
       }
       if (r.module) modules.push(r.module);
     }

@@ -19,11 +19,13 @@ export interface CompileError {
   code: CompileErrorCode;
   message: string;
   loc?: Location;
+  /** The error shown with its source line and caret, when the source is at hand. */
+  rendered?: string;
 }
 
 export class CompileFailure extends Error {
   constructor(readonly errors: CompileError[]) {
-    super(errors.map((e) => (e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.column}: ` : "") + `${e.code}: ${e.message}`).join("\n"));
+    super(errors.map((e) => e.rendered ?? (e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.column}: ` : "") + `${e.code}: ${e.message}`).join("\n"));
   }
 }
 
