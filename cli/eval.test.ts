@@ -34,6 +34,12 @@ describe("guard eval", () => {
     expect(bob.stdout).toBe('{"admin_roles":["admin","owner"],"allow":false,"reasons":["bob is not an admin"]}\n');
   });
 
+  it("answers the same with the reference interpreter", () => {
+    const dir = fixture(bundle);
+    const args = ["eval", "-b", ".", "-i", "bob.json", "data.authz", "--format", "pretty"];
+    expect(guard([...args, "--engine", "reference"], dir).stdout).toBe(guard(args, dir).stdout);
+  });
+
   it("reports bindings of query variables", () => {
     const dir = fixture(bundle);
     const r = guard(["eval", "-b", ".", "x := data.authz.admin_roles[i]", "--format", "pretty"], dir);

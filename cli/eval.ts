@@ -5,7 +5,7 @@ import { Policy } from "../engine/engine.js";
 import { CompileFailure, EvalError } from "../engine/errors.js";
 import { fromJSON, stringifyValue, toJSON, type Value } from "../engine/value/value.js";
 
-export const EVAL_USAGE = `Usage: guard eval [-b DIR]… [-d FILE]… [-i INPUT.json] QUERY [--format json|pretty] [--engine reference]
+export const EVAL_USAGE = `Usage: guard eval [-b DIR]… [-d FILE]… [-i INPUT.json] QUERY [--format json|pretty] [--engine compiled|reference]
 
 Evaluates QUERY (such as data.authz.allow) against the policies and data of the bundles.
 
@@ -14,7 +14,8 @@ Options:
   -d, --data FILE      a single policy or data file; repeatable
   -i, --input FILE     the input document (JSON or YAML)
   --format FORMAT      json (default) or pretty
-  --engine ENGINE      reference (the compiled engine is not built yet)
+  --engine ENGINE      compiled (default: policies compiled to JavaScript) or reference (the tree-walking
+                       interpreter the compiled engine is tested against)
   --strict-builtin-errors  built-in errors end the query instead of making the expression undefined
 
 Exit codes: 0 evaluated (even to an undefined result), 2 the policies do not compile or the query fails.
@@ -26,6 +27,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   let format = "json";
   let query: string | undefined;
   let strict = false;
+  let engine: "compiled" | "reference" = "compiled";
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -38,8 +40,9 @@ export async function evalCommand(args: string[]): Promise<number> {
       else if (a === "-i" || a === "--input") inputFile = value();
       else if (a === "--format" || a === "-f") format = value();
       else if (a === "--engine") {
-        const engine = value();
-        if (engine !== "reference") throw new UsageError(`unknown engine \`${engine}\`: only \`reference\` is available`);
+        const e = value();
+        if (e !== "compiled" && e !== "reference") throw new UsageError(`unknown engine \`${e}\`: use compiled or reference`);
+        engine = e;
       } else if (a === "--strict-builtin-errors") strict = true;
       else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
       else if (query === undefined) query = a;
@@ -83,7 +86,7 @@ export async function evalCommand(args: string[]): Promise<number> {
   }
   try {
     const policy = Policy.compile(sources, { data });
-    const results = policy.eval(query, { input, strictBuiltinErrors: strict, print: (m) => process.stderr.write(m + "\n") });
+    const results = policy.eval(query, { input, engine, strictBuiltinErrors: strict, print: (m) => process.stderr.write(m + "\n") });
     if (format === "json") {
       const out = {
         result: results.map((r) => ({
