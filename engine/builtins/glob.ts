@@ -9,7 +9,7 @@ import { isSet, type Value } from "../value/value.js";
 import { arrayOf, boolean, nul, string, union } from "./types.js";
 import { BuiltinError, type BuiltinRegistry } from "./registry.js";
 import { str } from "./args.js";
-import { OperandError } from "./strings.js";
+import { OperandError } from "./operands.js";
 
 class GlobSyntaxError extends Error {}
 

@@ -2,6 +2,7 @@
 // args.ts does not cover ("must be one of {number, set}", "must be integer number but got floating-point number",
 // "must be array of numbers but got array containing string"). All are type errors (`eval_type_error`).
 import { isSet, typeName, type Value } from "../value/value.js";
+import { num } from "./args.js";
 import { OperandTypeError } from "./registry.js";
 
 /** A type error with a message of its own (OPA's `builtins.ErrOperand`). */
@@ -50,6 +51,20 @@ export function intOperand(args: Value[], i: number): number | bigint {
     return v;
   }
   throw typeErr(i + 1, v, "number");
+}
+
+/**
+ * OPA's IntOperand as the string and regex built-ins read it: the integer as a JS number (a bigint within int64 is
+ * converted; an integral double is taken as it is, however large), "must be number" for other types.
+ */
+export function goIntOperand(args: Value[], i: number): number {
+  const v = num(args, i);
+  if (typeof v === "bigint") {
+    if (v < MIN_INT64 || v > MAX_INT64) throw operandErr(i + 1, "must be integer number but got floating-point number");
+    return Number(v);
+  }
+  if (!Number.isInteger(v)) throw operandErr(i + 1, "must be integer number but got floating-point number");
+  return v;
 }
 
 /** OPA's BigIntOperand: any integer (as a bigint). */
