@@ -26,16 +26,31 @@ import {
 // ---------------------------------------------------------------------------------------------------------------
 // The built-ins
 
+// Parsed networks and addresses, by their text: policies name the same CIDRs on every decision. Bounded; the
+// parsed values are never changed by their users.
+const NETS = new Map<string, IPNet>();
+const IPS = new Map<string, ReturnType<typeof parseIP>>();
+const MEMO_LIMIT = 4096;
+
+function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
+  const hit = map.get(key);
+  if (hit !== undefined || map.has(key)) return hit as T;
+  const v = make();
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, v);
+  return v;
+}
+
 function netOperand(v: Value | undefined, position: number): IPNet {
   if (typeof v !== "string") throw new OperandTypeError(position, "string", v);
-  return parseCIDR(v).net;
+  return memo(NETS, v, () => parseCIDR(v).net);
 }
 
 function cidrContains(a: Value | undefined, b: Value | undefined): boolean {
   const net = netOperand(a, 1);
   // OPA reports the second operand's type as operand 1 too
   if (typeof b !== "string") throw new OperandTypeError(1, "string", b);
-  const ip = parseIP(b);
+  const ip = memo(IPS, b, () => parseIP(b));
   if (ip !== undefined) return contains(net, ip);
   let inner: IPNet;
   try {
