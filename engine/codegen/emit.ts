@@ -177,7 +177,7 @@ export class Emitter {
     } else {
       const defs = complete.filter((e) => !e.rule.default);
       const defaults = complete.filter((e) => e.rule.default);
-      const constants = defs.map((e) => (e.rule.elses.length === 0 ? constantText(e.rule.head.value) : undefined));
+      const constants = defs.map((e) => (e.rule.elses.length === 0 ? constantText(e.rule.head.value ?? TRUE) : undefined));
       const allSame = constants.every((c) => c !== undefined && c === constants[0]);
       defs.forEach((e, i) => {
         const rule = e.rule;
@@ -554,6 +554,14 @@ export class Emitter {
   private path(cur: string, elems: readonly A.Term[], i: number, sc: Scope, k: KV): string {
     if (i === elems.length) return k(cur, sc);
     const e = elems[i]!;
+    if (e.kind === "string" && !(e.value in Object.prototype)) {
+      // a constant name: read it inline from a plain object (the property access gets its own inline cache),
+      // anything else through the runtime
+      const next = this.fresh("r");
+      const access = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(e.value) ? `.${e.value}` : `[${JSON.stringify(e.value)}]`;
+      const read = `(${cur} !== null && typeof ${cur} === "object" && ${cur}.constructor === Object ? ${cur}${access} : rt.field(${cur}, ${JSON.stringify(e.value)}))`;
+      return `const ${next} = ${read}; if (${next} !== undefined) { ${this.path(next, elems, i + 1, sc, k)} }`;
+    }
     if (this.ready(e, sc)) {
       return this.term(e, sc, (key, s) => {
         const next = this.fresh("r");
@@ -640,6 +648,8 @@ export class Emitter {
     return text;
   }
 }
+
+const TRUE: A.BooleanTerm = { kind: "boolean", value: true, loc: { file: "", line: 0, column: 0, endLine: 0, endColumn: 0, offset: 0, endOffset: 0 } };
 
 function bodiesOf(rule: A.Rule): A.Literal[][] {
   const bodies = [rule.body, ...rule.alternatives].filter((b): b is A.Body => b !== undefined).map((b) => b.literals);

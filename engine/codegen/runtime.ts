@@ -111,8 +111,27 @@ export class Runtime {
   }
 
   member(coll: Value, v: Value): boolean {
-    if (isSet(coll)) return coll.has(v);
-    return this.entries(coll).some(([, x]) => this.eq(x, v));
+    if (coll === null || typeof coll !== "object") return false;
+    if (Array.isArray(coll)) {
+      for (let i = 0; i < coll.length; i++) if (this.eq(coll[i]!, v)) return true;
+      return false;
+    }
+    if (coll instanceof SetValue) return coll.has(v);
+    if (coll instanceof MapObject) {
+      for (const [, x] of coll.entries.values()) if (this.eq(x, v)) return true;
+      return false;
+    }
+    for (const k in coll) if (Object.hasOwn(coll, k) && this.eq(coll[k]!, v)) return true;
+    return false;
+  }
+
+  /** `v.name` for a constant name: plain objects read directly (never the prototype), others as `index`. */
+  field(v: Value | undefined, name: string): Value | undefined {
+    if (v !== null && typeof v === "object" && (v as object).constructor === Object) {
+      const x = (v as Record<string, Value>)[name];
+      return x === undefined || typeof x === "function" ? undefined : x;
+    }
+    return v === undefined ? undefined : this.index(v, name);
   }
 
   memberWithKey(coll: Value, k: Value, v: Value): boolean {
