@@ -101,32 +101,23 @@ export class CompiledProgram {
   }
 }
 
-/** One query's shared state; what built-ins need is made only when one asks for it. */
-class QueryRun implements QueryState {
+/** One query's shared state, and what its built-ins see: the clock read once, print, a memo, made on demand. */
+class QueryRun implements QueryState, BuiltinContext {
   steps = 0;
   readonly strict: boolean;
   readonly maxSteps: number;
-  private builtin: BuiltinContext | undefined;
-
-  constructor(private readonly options: CompiledEvalOptions) {
-    this.strict = options.strictBuiltinErrors === true;
-    this.maxSteps = options.maxSteps ?? Infinity;
-  }
-
-  get builtinCtx(): BuiltinContext {
-    return (this.builtin ??= new BuiltinRun(this.options));
-  }
-}
-
-/** What built-ins see of one query: the clock read once, print, a memo. */
-class BuiltinRun implements BuiltinContext {
+  readonly print: (message: string) => void;
   private now: bigint | undefined;
   private memo: Map<string, unknown> | undefined;
-  readonly print: (message: string) => void;
 
   constructor(options: CompiledEvalOptions) {
+    this.strict = options.strictBuiltinErrors === true;
+    this.maxSteps = options.maxSteps ?? Infinity;
+    this.print = options.print ?? noPrint;
     this.now = options.nowNs;
-    this.print = options.print ?? (() => {});
+  }
+  get builtinCtx(): BuiltinContext {
+    return this;
   }
   get nowNs(): bigint {
     return (this.now ??= BigInt(Date.now()) * 1_000_000n);
@@ -135,5 +126,7 @@ class BuiltinRun implements BuiltinContext {
     return (this.memo ??= new Map());
   }
 }
+
+function noPrint(): void {}
 
 export { EvalError };

@@ -44,41 +44,47 @@ function compositeKey(v: Value[] | SetValue | MapObject | PlainObject): string {
 }
 
 export class SetValue {
-  private readonly items = new Map<string, Value>();
+  // strings (the usual members) are kept by themselves, other members by their canonical key
+  private readonly strings = new Set<string>();
+  private readonly others = new Map<string, Value>();
   private sortedCache: Value[] | undefined;
 
   constructor(values: Iterable<Value> = []) {
-    for (const v of values) this.items.set(keyOf(v), v);
+    for (const v of values) this.add(v);
   }
   static of(...values: Value[]): SetValue {
     return new SetValue(values);
   }
   get size(): number {
-    return this.items.size;
+    return this.strings.size + this.others.size;
   }
   has(v: Value): boolean {
-    return this.items.has(keyOf(v));
+    return typeof v === "string" ? this.strings.has(v) : this.others.has(keyOf(v));
   }
+  /** Membership by canonical key (`keyOf`). */
   hasKey(key: string): boolean {
-    return this.items.has(key);
+    return key.charCodeAt(0) === 115 /* s */ ? this.strings.has(key.slice(1)) : this.others.has(key);
   }
   /** Adds in place: only while building a new set. */
   add(v: Value): void {
-    this.items.set(keyOf(v), v);
+    if (typeof v === "string") this.strings.add(v);
+    else this.others.set(keyOf(v), v);
     this.sortedCache = undefined;
   }
-  values(): IterableIterator<Value> {
-    return this.items.values();
+  *values(): IterableIterator<Value> {
+    yield* this.strings;
+    yield* this.others.values();
   }
-  keys(): IterableIterator<string> {
-    return this.items.keys();
+  *keys(): IterableIterator<string> {
+    for (const s of this.strings) yield "s" + s;
+    yield* this.others.keys();
   }
   /** Members in Rego's order (the order OPA iterates and prints sets in). */
   sorted(): Value[] {
-    return (this.sortedCache ??= [...this.items.values()].sort(compare));
+    return (this.sortedCache ??= [...this.values()].sort(compare));
   }
   sortedKeys(): string[] {
-    return [...this.items.keys()].sort();
+    return [...this.keys()].sort();
   }
 }
 
