@@ -4,6 +4,7 @@ import { register as arrays } from "./arrays.js";
 import { register as comparison } from "./comparison.js";
 import { register as conversions } from "./conversions.js";
 import { register as crypto } from "./crypto.js";
+import { register as debugging } from "./debugging.js";
 import { register as encoding } from "./encoding.js";
 import { register as glob } from "./glob.js";
 import { register as jwt } from "./jwt.js";
@@ -40,6 +41,7 @@ const FAMILIES: ((r: BuiltinRegistry) => void)[] = [
   units,
   semver,
   uuid,
+  debugging,
 ];
 
 let registry: BuiltinRegistry | undefined;

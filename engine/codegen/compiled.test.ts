@@ -59,6 +59,8 @@ with_data if allow with data.admins as ["x"]
 count_big := count([x | some x in input.items; x.price > 3]) if true
 
 unify_ok if [a, b] = [input.level, 2]
+
+walked := [p | walk(input.labels, [p, v]); is_string(v)]
 `;
 
 const item = fc.record({ name: fc.constantFrom("a", "b", "c", "d"), price: fc.integer({ min: -5, max: 20 }) });
@@ -100,6 +102,7 @@ describe("compiled engine ≡ reference interpreter", () => {
     "with_data",
     "count_big",
     "unify_ok",
+    "walked",
   ].map((p) => ["t", ...p.split(".")]);
 
   it("gives the same document for every rule and generated inputs", () => {
@@ -137,5 +140,22 @@ describe("compiled engine ≡ reference interpreter", () => {
     const p = Policy.compile([{ file: "c.rego", text: "package c\n\nx := 1\nx := 2 if input.two\n" }]);
     expect(outcome(() => p.evaluate(["c", "x"], { input: { two: true } }))).toEqual({ error: "eval_conflict_error" });
     expect(outcome(() => p.evaluate(["c", "x"], { input: { two: true }, engine: "reference" }))).toEqual({ error: "eval_conflict_error" });
+  });
+});
+
+describe("evaluation limits", () => {
+  const slow = Policy.compile([
+    { file: "s.rego", text: "package s\n\nn := count([[a, b, c] | some a in numbers.range(1, 60); some b in numbers.range(1, 60); some c in numbers.range(1, 60)])\n" },
+  ]);
+
+  it("ends a query past its step budget with eval_limit_error, in both engines", () => {
+    for (const engine of ["compiled", "reference"] as const) {
+      expect(outcome(() => slow.evaluate(["s", "n"], { engine, maxSteps: 1000 }))).toEqual({ error: "eval_limit_error" });
+    }
+    expect(outcome(() => slow.evaluate(["s", "n"], { maxSteps: 1_000_000 }))).toEqual({ value: 216000 });
+  });
+
+  it("ends a query past its time budget with eval_limit_error", () => {
+    expect(outcome(() => slow.evaluate(["s", "n"], { timeoutMs: 1 }))).toEqual({ error: "eval_limit_error" });
   });
 });

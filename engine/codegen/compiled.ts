@@ -15,6 +15,8 @@ export interface CompiledEvalOptions {
   nowNs?: bigint;
   print?: (message: string) => void;
   maxSteps?: number;
+  /** Milliseconds the query may run before it ends with eval_limit_error. */
+  timeoutMs?: number;
 }
 
 type QueryFn = (ctx: Ctx) => Record<string, Value>[];
@@ -106,6 +108,8 @@ class QueryRun implements QueryState, BuiltinContext {
   steps = 0;
   readonly strict: boolean;
   readonly maxSteps: number;
+  readonly deadline: number | undefined;
+  readonly budgetMs: number | undefined;
   readonly print: (message: string) => void;
   private now: bigint | undefined;
   private memo: Map<string, unknown> | undefined;
@@ -113,6 +117,8 @@ class QueryRun implements QueryState, BuiltinContext {
   constructor(options: CompiledEvalOptions) {
     this.strict = options.strictBuiltinErrors === true;
     this.maxSteps = options.maxSteps ?? Infinity;
+    this.budgetMs = options.timeoutMs;
+    this.deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
     this.print = options.print ?? noPrint;
     this.now = options.nowNs;
   }

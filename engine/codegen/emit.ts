@@ -146,6 +146,7 @@ export class Emitter {
       `function ${name}(ctx) {`,
       `const c = ctx.cache[${id}];`,
       `if (c !== undefined) return c === rt.UNDEF ? undefined : c;`,
+      `rt.tick(ctx);`,
       `let res = undefined;`,
     ];
     const multi = entries.filter((e) => e.kind === "multi" && e.rest.length === 0);
@@ -210,7 +211,7 @@ export class Emitter {
     const name = this.functionNames.get(key.startsWith("data.") ? key : `data.${key}`)!;
     const arity = entries[0]!.rule.head.args!.length;
     const params = Array.from({ length: arity }, (_, i) => `a${i}`);
-    const lines = [`// function data.${key}`, `function ${name}(ctx, ${params.join(", ")}) {`, `let res = undefined;`];
+    const lines = [`// function data.${key}`, `function ${name}(ctx, ${params.join(", ")}) {`, `rt.tick(ctx);`, `let res = undefined;`];
     const sc: Scope = { vars: new Map(), ctx: "ctx" };
     let defaultValue: string | undefined;
     for (const e of entries) {
@@ -341,7 +342,7 @@ export class Emitter {
           const kk = this.fresh("k");
           const vv = this.fresh("x");
           const inner = this.match(e.value, vv, s, (s2) => (e.key ? this.match(e.key, kk, s2, k) : k(s2)));
-          return `for (const [${kk}, ${vv}] of rt.entries(${c})) { ${inner} }`;
+          return `for (const [${kk}, ${vv}] of rt.entries(${c})) { rt.tick(${s.ctx}); ${inner} }`;
         });
       case "every":
         return this.term(e.domain, sc, (d, s) => {
@@ -354,7 +355,7 @@ export class Emitter {
           if (e.key) inner = this.bind(inner, e.key.name, kk);
           const body = this.body(e.body.literals, inner, () => `${found} = true; break ${label};`);
           return (
-            `if (rt.isCollection(${d})) { let ${ok} = true; for (const [${kk}, ${vv}] of rt.entries(${d})) { ` +
+            `if (rt.isCollection(${d})) { let ${ok} = true; for (const [${kk}, ${vv}] of rt.entries(${d})) { rt.tick(${s.ctx}); ` +
             `let ${found} = false; ${label}: { ${body} } if (!${found}) { ${ok} = false; break; } } if (${ok}) { ${k(s)} } }`
           );
         });
@@ -570,7 +571,7 @@ export class Emitter {
     }
     const kk = this.fresh("k");
     const vv = this.fresh("x");
-    return `for (const [${kk}, ${vv}] of rt.entries(${cur})) { ${this.match(e, kk, sc, (s) => this.path(vv, elems, i + 1, s, k))} }`;
+    return `for (const [${kk}, ${vv}] of rt.entries(${cur})) { rt.tick(${sc.ctx}); ${this.match(e, kk, sc, (s) => this.path(vv, elems, i + 1, s, k))} }`;
   }
 
   /** `data.…`: a node function when the path names one plainly, else the run-time document lookup. */

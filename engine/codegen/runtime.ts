@@ -1,5 +1,6 @@
 // The run-time support of compiled policies: what generated code calls for values, documents, `with` and
 // built-ins. Kept small and monomorphic; generated code inlines the common fast paths itself.
+import { walkPairs } from "../builtins/debugging.js";
 import { BuiltinError, type BuiltinContext, type BuiltinDecl } from "../builtins/registry.js";
 import { findNode, type RuleNode } from "../compile/rule-tree.js";
 import { EvalError } from "../errors.js";
@@ -38,6 +39,9 @@ export interface QueryState {
   strict: boolean;
   steps: number;
   maxSteps: number;
+  /** performance.now() past which the query ends, if it has a time budget. */
+  deadline: number | undefined;
+  budgetMs: number | undefined;
   /** Documents of nodes, by path key, for `dataAt` (per context: see withContext). */
 }
 
@@ -155,8 +159,13 @@ export class Runtime {
     throw new EvalError("eval_conflict_error", "object keys must be unique");
   }
 
+  /** One evaluation step (a rule, a call, an iteration): ends the query past its step or time budget. */
   tick(ctx: Ctx): void {
-    if (++ctx.query.steps > ctx.query.maxSteps) throw new EvalError("eval_limit_error", `evaluation exceeded ${ctx.query.maxSteps} steps`);
+    const q = ctx.query;
+    if (++q.steps > q.maxSteps) throw new EvalError("eval_limit_error", `evaluation exceeded ${q.maxSteps} steps`);
+    if ((q.steps & 1023) === 0 && q.deadline !== undefined && performance.now() > q.deadline) {
+      throw new EvalError("eval_limit_error", `evaluation exceeded its time budget of ${q.budgetMs} ms`);
+    }
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -310,13 +319,7 @@ export class Runtime {
   }
 
   walk(root: Value): Value[] {
-    const out: Value[] = [];
-    const visit = (path: Value[], v: Value) => {
-      out.push([path, v]);
-      for (const [k, child] of this.entries(v)) visit([...path, k], child);
-    };
-    visit([], root);
-    return out;
+    return walkPairs(root);
   }
 }
 

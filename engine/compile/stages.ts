@@ -63,7 +63,6 @@ export function arityOf(rules: RuleNode, builtins: BuiltinRegistry): ArityOf {
       return fn?.rule.head.args?.length;
     }
     const key = name.join(".");
-    if (key === "walk") return 1;
     const decl = builtins.get(key);
     return decl && !decl.variadic ? decl.args.length : undefined;
   };
@@ -76,7 +75,7 @@ function checkFunctions(state: CompileState): void {
       const key = call.name.join(".");
       if (key === "print") return;
       const known =
-        call.name[0] === "data" ? findNode(state.rules, call.name.slice(1)) !== undefined : key === "walk" || state.builtins.has(key);
+        call.name[0] === "data" ? findNode(state.rules, call.name.slice(1)) !== undefined : state.builtins.has(key);
       if (!known) {
         state.errors.push({ code: "rego_type_error", message: `undefined function ${key}`, loc: call.loc });
         return;

@@ -3,6 +3,7 @@
 // runs once its inputs are bound (the order OPA's safety reordering gives), and every data document is computed
 // from base data and rules on demand, cached per query.
 import type * as A from "../../lang/ast.js";
+import { walkPairs } from "../builtins/debugging.js";
 import { BuiltinError, type BuiltinContext, type BuiltinRegistry } from "../builtins/registry.js";
 import { findNode, type RuleEntry, type RuleNode } from "../compile/rule-tree.js";
 import { EvalError } from "../errors.js";
@@ -56,6 +57,8 @@ export interface EvalOptions {
   print?: (message: string) => void;
   /** Evaluation steps allowed before the query ends with eval_limit_error. */
   maxSteps?: number;
+  /** Milliseconds the query may run before it ends with eval_limit_error. */
+  timeoutMs?: number;
 }
 
 /** What `with` has replaced, and the documents computed under it. */
@@ -78,6 +81,7 @@ export class Interpreter {
     private readonly program: Program,
     private readonly options: EvalOptions = {},
   ) {
+    this.deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
     this.builtinCtx = {
       nowNs: options.nowNs ?? BigInt(Date.now()) * 1_000_000n,
       print: options.print ?? (() => {}),
@@ -111,9 +115,15 @@ export class Interpreter {
     return { input: this.options.input, dataOverrides: [], fnOverrides: new Map(), docs: new Map(), fnResults: new Map() };
   }
 
+  private deadline: number | undefined;
+
   private tick(loc?: A.Location): void {
-    if (this.options.maxSteps !== undefined && ++this.steps > this.options.maxSteps) {
+    this.steps++;
+    if (this.options.maxSteps !== undefined && this.steps > this.options.maxSteps) {
       throw new EvalError("eval_limit_error", `evaluation exceeded ${this.options.maxSteps} steps`, loc);
+    }
+    if (this.deadline !== undefined && (this.steps & 255) === 0 && performance.now() > this.deadline) {
+      throw new EvalError("eval_limit_error", `evaluation exceeded its time budget of ${this.options.timeoutMs} ms`, loc);
     }
   }
 
@@ -233,8 +243,8 @@ export class Interpreter {
       const fn = node?.rules.find((r) => r.kind === "function");
       return fn?.rule.head.args?.length;
     }
-    if (key === "walk") return 1;
-    return this.program.builtins.get(key)?.args.length;
+    const decl = this.program.builtins.get(key);
+    return decl && !decl.variadic ? decl.args.length : undefined;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -948,13 +958,7 @@ function insertAt(doc: Value | undefined, keys: Value[], value: Value, loc: A.Lo
 
 /** `walk(x)`: every [path, value] pair of a document, as a relation (one result per pair). */
 function walk(root: Value): Value[] {
-  const out: Value[] = [];
-  const visit = (path: Value[], v: Value) => {
-    out.push([path, v]);
-    for (const [k, child] of members(v)) visit([...path, k], child);
-  };
-  visit([], root);
-  return Object.assign(out, { relation: true });
+  return Object.assign(walkPairs(root), { relation: true });
 }
 
 export { patternVars };
