@@ -26,6 +26,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "evaluate a query against policies and data",
     load: async () => import("./eval.js").then((m) => ({ usage: m.EVAL_USAGE, run: m.evalCommand })),
   },
+  build: {
+    summary: "compile a bundle into a TypeScript module",
+    load: async () => import("./build.js").then((m) => ({ usage: m.BUILD_USAGE, run: m.buildCommand })),
+  },
   conformance: {
     summary: "run OPA's YAML conformance cases",
     load: async () => import("./conformance.js").then((m) => ({ usage: m.CONFORMANCE_USAGE, run: m.conformanceCommand })),

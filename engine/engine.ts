@@ -52,6 +52,23 @@ export class Policy {
     return this.state.rules;
   }
 
+  /** The rule tree (for tools that read the policy's structure). */
+  get ruleTree(): RuleNode {
+    return this.state.rules;
+  }
+
+  /** The base documents (data files). */
+  get baseData(): Value {
+    return this.data;
+  }
+
+  /** The data paths that rules define documents at (not functions), in order. */
+  documentPaths(): string[][] {
+    const paths = new Set<string>();
+    for (const e of this.state.entries) if (e.kind !== "function") paths.add(JSON.stringify(e.path));
+    return [...paths].map((p) => JSON.parse(p) as string[]);
+  }
+
   /** The compiled program, built on first use. */
   get compiled(): CompiledProgram {
     return (this.compiledProgram ??= new CompiledProgram(this.state, this.data, this.builtins));
