@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Value } from "../value/value.js";
 import { register } from "./arrays.js";
-import { BuiltinError, BuiltinRegistry } from "./registry.js";
+import { family } from "./test/helpers.js";
 
-const registry = new BuiltinRegistry();
-register(registry);
-const ctx = { nowNs: 0n, print: () => {}, cache: new Map<string, unknown>() };
-const call = (name: string, ...args: Value[]) => registry.get(name)!.impl(args, ctx);
-function failure(name: string, ...args: Value[]): [string, string] {
-  try {
-    call(name, ...args);
-  } catch (e) {
-    if (e instanceof BuiltinError) return [e.code, e.message];
-    throw e;
-  }
-  throw new Error("did not fail");
-}
+const { call, failure } = family(register);
 
 describe("array.concat", () => {
   it("concatenates", () => {

@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MapObject, SetValue, type Value } from "../value/value.js";
+import { MapObject, type Value } from "../value/value.js";
 import { register } from "./objects.js";
-import { BuiltinError, BuiltinRegistry } from "./registry.js";
+import { family, S } from "./test/helpers.js";
 
-const registry = new BuiltinRegistry();
-register(registry);
-const ctx = { nowNs: 0n, print: () => {}, cache: new Map<string, unknown>() };
-const call = (name: string, ...args: Value[]) => registry.get(name)!.impl(args, ctx);
-const S = (...xs: Value[]) => new SetValue(xs);
-function failure(name: string, ...args: Value[]): [string, string] {
-  try {
-    call(name, ...args);
-  } catch (e) {
-    if (e instanceof BuiltinError) return [e.code, e.message];
-    throw e;
-  }
-  throw new Error("did not fail");
-}
+const { call, failure } = family(register);
 
 describe("object.get", () => {
   it("gets a key or the default", () => {

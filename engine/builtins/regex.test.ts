@@ -1,29 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Value } from "../value/value.js";
-import { BuiltinError, BuiltinRegistry, type BuiltinContext } from "./registry.js";
 import { compileGoRegexp, register, translateGoRegexp } from "./regex.js";
+import { family } from "./test/helpers.js";
 
-const registry = new BuiltinRegistry();
-register(registry);
-const ctx: BuiltinContext = { nowNs: 0n, print: () => {}, cache: new Map() };
-
-function call(name: string, ...args: Value[]): Value | undefined {
-  const decl = registry.get(name);
-  if (!decl) throw new Error(`no built-in ${name}`);
-  expect(args.length).toBe(decl.args.length);
-  return decl.impl(args, ctx);
-}
-
-function callError(name: string, ...args: Value[]): { message: string; code: string } {
-  try {
-    call(name, ...args);
-  } catch (e) {
-    if (e instanceof BuiltinError) return { message: e.message, code: e.code };
-    throw e;
-  }
-  throw new Error(`${name} did not fail`);
-}
+const { registry, call, failure } = family(register);
+const callError = (name: string, ...args: Value[]) => {
+  const [code, message] = failure(name, ...args);
+  return { message, code };
+};
 
 const match = (pattern: string, value: string): Value | undefined => call("regex.match", pattern, value);
 const valid = (pattern: Value): Value | undefined => call("regex.is_valid", pattern);
