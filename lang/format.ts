@@ -13,23 +13,8 @@
 import type * as A from "./ast.js";
 import { hasErrors, type Diagnostic } from "./diagnostics.js";
 import { parseModule } from "./parse.js";
+import { PRECEDENCE } from "./to-ast.js";
 
-/** Binding strength, loosest first (as in the parser); all left-associative. */
-const PRECEDENCE: Record<A.BinaryOperator, number> = {
-  "==": 2,
-  "!=": 2,
-  "<": 2,
-  "<=": 2,
-  ">": 2,
-  ">=": 2,
-  "|": 3,
-  "&": 4,
-  "+": 5,
-  "-": 5,
-  "*": 6,
-  "/": 6,
-  "%": 6,
-};
 const MEMBERSHIP = 1;
 /** Anything that is not an infix expression. */
 const ATOM = 10;

@@ -4,6 +4,7 @@
 // is a path to the innermost block (continuation-passing at compile time, no generators at run time).
 // Literals run in the order the safety stage gives; comments point back to the `.guard` lines.
 import type * as A from "../../lang/ast.js";
+import { OPERATOR_BUILTINS } from "../builtins/operators.js";
 import type { BuiltinRegistry } from "../builtins/registry.js";
 import type { RuleEntry, RuleNode } from "../compile/rule-tree.js";
 import { isReady, termReady, withoutOutputArg, type ArityOf } from "../compile/safety.js";
@@ -19,21 +20,6 @@ interface Scope {
 type K = (sc: Scope) => string;
 type KV = (js: string, sc: Scope) => string;
 
-const OPERATORS: Record<A.BinaryOperator, string> = {
-  "==": "equal",
-  "!=": "neq",
-  "<": "lt",
-  "<=": "lte",
-  ">": "gt",
-  ">=": "gte",
-  "+": "plus",
-  "-": "minus",
-  "*": "mul",
-  "/": "div",
-  "%": "rem",
-  "&": "and",
-  "|": "or",
-};
 
 export interface EmitResult {
   /** The body of a function `(rt, BI) => { nodes, functions }`. */
@@ -510,11 +496,11 @@ export class Emitter {
       case "<=":
       case ">":
       case ">=": {
-        const slow = `rt.builtin(${sc.ctx}, ${JSON.stringify(OPERATORS[op])}, ${this.builtinRef(OPERATORS[op])}, [${a}, ${b}])`;
+        const slow = `rt.builtin(${sc.ctx}, ${JSON.stringify(OPERATOR_BUILTINS[op])}, ${this.builtinRef(OPERATOR_BUILTINS[op])}, [${a}, ${b}])`;
         return this.defined(`typeof ${a} === "number" && typeof ${b} === "number" ? ${a} ${op} ${b} : ${slow}`, sc, k);
       }
       default:
-        return this.callBuiltin(OPERATORS[op], [a, b], sc, k);
+        return this.callBuiltin(OPERATOR_BUILTINS[op], [a, b], sc, k);
     }
   }
 

@@ -1,6 +1,7 @@
 // The run-time support of compiled policies: what generated code calls for values, documents, `with` and
 // built-ins. Kept small and monomorphic; generated code inlines the common fast paths itself.
 import { walkPairs } from "../builtins/debugging.js";
+import { indexPath, insertAt, isPrefix, mergeDocs, patch } from "../value/documents.js";
 import { BuiltinError, type BuiltinContext, type BuiltinDecl } from "../builtins/registry.js";
 import { findNode, type RuleNode } from "../compile/rule-tree.js";
 import { EvalError } from "../errors.js";
@@ -283,32 +284,21 @@ export class Runtime {
     const node = findNode(this.program.rules, path);
     if (!node) return doc;
     const fn = this.program.nodes.get(path.join("."));
-    if (fn) doc = merge(doc, fn(ctx), path);
+    if (fn) doc = mergeDocs(doc, fn(ctx), path);
     else if (doc === undefined && node.hasRules()) doc = {};
     for (const [name, child] of node.children) {
       if (!child.hasRules() || child.isFunction()) continue;
       const v = this.subtree(ctx, [...path, name]);
       if (v === undefined) continue;
       if (doc !== undefined && !isObject(doc)) this.objectConflict();
-      doc = merge(doc, makeObject([[name, v]]), path);
+      doc = mergeDocs(doc, makeObject([[name, v]]), path);
     }
     return doc;
   }
 
   /** Puts a value at a key path of a document built by rules with variables in their heads. */
   insertAt(doc: Value | undefined, keys: Value[], value: Value, union: boolean): Value {
-    if (keys.length === 0) {
-      if (doc === undefined) return value;
-      if (union && isSet(doc) && isSet(value)) return new SetValue([...doc.values(), ...value.values()]);
-      if (equals(doc, value)) return doc;
-      return this.objectConflict();
-    }
-    if (doc !== undefined && !isObject(doc)) return this.objectConflict();
-    const b = new ObjectBuilder();
-    if (doc !== undefined) for (const [k, v] of sortedEntries(doc)) b.set(k, v);
-    const [first, ...rest] = keys;
-    b.set(first!, this.insertAt(b.get(first!), rest, value, union));
-    return b.build();
+    return insertAt(doc, keys, value, union);
   }
 
   /** `print`: each argument's values (none shows as <undefined>), space-separated. */
@@ -323,42 +313,3 @@ export class Runtime {
   }
 }
 
-function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
-  return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
-}
-
-function indexPath(v: Value | undefined, path: readonly string[]): Value | undefined {
-  let cur = v;
-  for (const p of path) {
-    if (cur === undefined || cur === null || typeof cur !== "object") return undefined;
-    if (Array.isArray(cur)) return undefined;
-    cur = cur instanceof SetValue ? (cur.has(p) ? p : undefined) : objectGet(cur as ObjectValue, p);
-  }
-  return cur;
-}
-
-function patch(doc: Value | undefined, path: string[], value: Value): Value {
-  if (path.length === 0) return value;
-  const b = new ObjectBuilder();
-  if (doc !== undefined && isObject(doc)) for (const [k, v] of sortedEntries(doc)) b.set(k, v);
-  const [first, ...rest] = path;
-  b.set(first!, patch(doc !== undefined && isObject(doc) ? objectGet(doc, first!) : undefined, rest, value));
-  return b.build();
-}
-
-function merge(a: Value | undefined, b: Value | undefined, path: string[]): Value | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  if (isObject(a) && isObject(b)) {
-    const out = new ObjectBuilder();
-    for (const [k, v] of sortedEntries(a)) out.set(k, v);
-    for (const [k, v] of sortedEntries(b)) {
-      const prev = out.get(k);
-      out.set(k, prev === undefined ? v : (merge(prev, v, [...path, String(k)]) as Value));
-    }
-    return out.build();
-  }
-  if (isSet(a) && isSet(b)) return new SetValue([...a.values(), ...b.values()]);
-  if (equals(a, b)) return a;
-  throw new EvalError("eval_conflict_error", `object keys must be unique (data.${path.join(".")})`);
-}

@@ -4,6 +4,7 @@
 // from base data and rules on demand, cached per query.
 import type * as A from "../../lang/ast.js";
 import { walkPairs } from "../builtins/debugging.js";
+import { OPERATOR_BUILTINS } from "../builtins/operators.js";
 import { BuiltinError, type BuiltinContext, type BuiltinRegistry } from "../builtins/registry.js";
 import { findNode, type RuleEntry, type RuleNode } from "../compile/rule-tree.js";
 import { EvalError } from "../errors.js";
@@ -24,25 +25,11 @@ import {
   type Value,
 } from "../value/value.js";
 import { patternVars } from "../compile/resolve.js";
+import { indexPath, insertAt, isPrefix, mergeDocs, patch } from "../value/documents.js";
 import { isPatternish, isReady, termReady } from "../compile/safety.js";
 
 type Env = ReadonlyMap<string, Value>;
 
-const OPERATOR_BUILTINS: Record<A.BinaryOperator, string> = {
-  "==": "equal",
-  "!=": "neq",
-  "<": "lt",
-  "<=": "lte",
-  ">": "gt",
-  ">=": "gte",
-  "+": "plus",
-  "-": "minus",
-  "*": "mul",
-  "/": "div",
-  "%": "rem",
-  "&": "and",
-  "|": "or",
-};
 
 export interface Program {
   rules: RuleNode;
@@ -798,9 +785,9 @@ export class Interpreter {
           for (const [keys, env1] of this.collection(r.rest, env, ctx, (vs) => vs)) {
             const path = keys as Value[];
             if (r.kind === "multi") {
-              for (const [v] of this.term(rule.head.contains!, env1, ctx)) doc = insertAt(doc, path, new SetValue([v]), rule.loc, true);
+              for (const [v] of this.term(rule.head.contains!, env1, ctx)) doc = insertAt(doc, path, new SetValue([v]), true, rule.loc);
             } else {
-              for (const v of this.headValue(rule.head.value, env1, ctx)) doc = insertAt(doc, path, v, rule.loc, false);
+              for (const v of this.headValue(rule.head.value, env1, ctx)) doc = insertAt(doc, path, v, false, rule.loc);
             }
           }
         }
@@ -895,65 +882,8 @@ function index(v: Value, key: Value): Value | undefined {
   return undefined;
 }
 
-function indexPath(v: Value | undefined, path: readonly string[]): Value | undefined {
-  let cur = v;
-  for (const p of path) {
-    if (cur === undefined) return undefined;
-    cur = index(cur, p);
-  }
-  return cur;
-}
-
 function objectSizeOf(v: ObjectValue): number {
   return v instanceof MapObject ? v.size : Object.keys(v).length;
-}
-
-function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
-  return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
-}
-
-/** Replaces the value at a path in a document, creating objects on the way (`with input.a.b as v`). */
-function patch(doc: Value | undefined, path: string[], value: Value): Value {
-  if (path.length === 0) return value;
-  const b = new ObjectBuilder();
-  if (doc !== undefined && isObject(doc)) for (const [k, v] of sortedEntries(doc)) b.set(k, v);
-  const [first, ...rest] = path;
-  b.set(first!, patch(doc !== undefined && isObject(doc) ? objectGet(doc, first!) : undefined, rest, value));
-  return b.build();
-}
-
-/** Merges two documents of one path: objects merge key by key; anything else must be equal. */
-function mergeDocs(a: Value | undefined, b: Value | undefined, path: string[]): Value | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  if (isObject(a) && isObject(b)) {
-    const out = new ObjectBuilder();
-    for (const [k, v] of sortedEntries(a)) out.set(k, v);
-    for (const [k, v] of sortedEntries(b)) {
-      const prev = out.get(k);
-      out.set(k, prev === undefined ? v : (mergeDocs(prev, v, [...path, String(k)]) as Value));
-    }
-    return out.build();
-  }
-  if (isSet(a) && isSet(b)) return new SetValue([...a.values(), ...b.values()]); // multi-value rules add up
-  if (equals(a, b)) return a;
-  throw new EvalError("eval_conflict_error", `object keys must be unique (data.${path.join(".")})`);
-}
-
-/** Puts a value at a key path inside a document built from rules with variables in their heads. */
-function insertAt(doc: Value | undefined, keys: Value[], value: Value, loc: A.Location, union: boolean): Value {
-  if (keys.length === 0) {
-    if (doc === undefined) return value;
-    if (union && isSet(doc) && isSet(value)) return new SetValue([...doc.values(), ...value.values()]);
-    if (equals(doc, value)) return doc;
-    throw new EvalError("eval_conflict_error", "object keys must be unique", loc);
-  }
-  if (doc !== undefined && !isObject(doc)) throw new EvalError("eval_conflict_error", "object keys must be unique", loc);
-  const b = new ObjectBuilder();
-  if (doc !== undefined) for (const [k, v] of sortedEntries(doc)) b.set(k, v);
-  const [first, ...rest] = keys;
-  b.set(first!, insertAt(b.get(first!), rest, value, loc, union));
-  return b.build();
 }
 
 /** `walk(x)`: every [path, value] pair of a document, as a relation (one result per pair). */
