@@ -6,6 +6,7 @@ import type { CompileError } from "../errors.js";
 import { moduleScope, packagePathOf, patternVars, resolveRule } from "./resolve.js";
 import { addRule, findNode, RuleNode, type RuleEntry } from "./rule-tree.js";
 import { checkBodySafety, checkComprehensions, requireBound, type ArityOf } from "./safety.js";
+import { walkRule, walkTerm } from "./walk.js";
 
 export interface CompileState {
   modules: A.Module[];
@@ -165,136 +166,23 @@ function refMayReach(ref: (string | null)[], path: string[]): boolean {
 /** The data references and function calls of a rule, as paths below `data` (`null` where computed). */
 function dataRefs(rule: A.Rule): (string | null)[][] {
   const out: (string | null)[][] = [];
-  const visitTerm = (t: A.Term): void => {
-    switch (t.kind) {
-      case "var":
-        if (t.name === "data") out.push([]);
-        return;
-      case "ref": {
-        if (t.head.kind === "var" && t.head.name === "data") {
-          out.push(t.path.map((p) => (p.kind === "string" ? p.value : null)));
-        } else {
-          visitTerm(t.head as A.Term);
-        }
-        t.path.forEach(visitTerm);
-        return;
-      }
-      case "call":
-        if (t.name[0] === "data") out.push(t.name.slice(1));
-        t.args.forEach(visitTerm);
-        return;
-      case "array":
-      case "set":
-        t.items.forEach(visitTerm);
-        return;
-      case "object":
-        t.entries.forEach((e) => (visitTerm(e.key), visitTerm(e.value)));
-        return;
-      case "arraycompr":
-      case "setcompr":
-        visitTerm(t.term);
-        visitBody(t.body);
-        return;
-      case "objectcompr":
-        visitTerm(t.key);
-        visitTerm(t.value);
-        visitBody(t.body);
-        return;
-      case "binary":
-        visitTerm(t.left);
-        visitTerm(t.right);
-        return;
-      case "membership":
-        if (t.key) visitTerm(t.key);
-        visitTerm(t.value);
-        visitTerm(t.collection);
-        return;
-      default:
-        return;
+  const visit = (t: A.Term): boolean => {
+    if (t.kind === "var" && t.name === "data") out.push([]);
+    else if (t.kind === "call" && t.name[0] === "data") out.push(t.name.slice(1));
+    else if (t.kind === "ref" && t.head.kind === "var" && t.head.name === "data") {
+      out.push(t.path.map((p) => (p.kind === "string" ? p.value : null)));
+      for (const p of t.path) walkTerm(p, visit); // the head is this reference, not all of `data`
+      return false;
     }
+    return true;
   };
-  const visitBody = (b: A.Body) => {
-    for (const lit of b.literals) {
-      const e = lit.expr;
-      if (e.kind === "term-expr") visitTerm(e.term);
-      else if (e.kind === "assign") {
-    visitTerm(e.left);
-    visitTerm(e.right);
-  }
-      else if (e.kind === "some-in") visitTerm(e.collection);
-      else if (e.kind === "every") {
-    visitTerm(e.domain);
-    visitBody(e.body);
-  }
-      // `with` values are evaluated in the literal's scope
-      for (const w of lit.with) visitTerm(w.value);
-    }
-  };
-  for (const t of [rule.head.value, rule.head.contains, ...rule.head.name.path]) if (t) visitTerm(t);
-  for (const b of [rule.body, ...rule.alternatives, ...rule.elses.map((e) => e.body)]) if (b) visitBody(b);
-  for (const e of rule.elses) if (e.value) visitTerm(e.value);
+  walkRule(rule, visit);
   return out;
 }
 
 /** Calls in a rule; `isStatement` for a call that is a whole literal (it may take an output argument). */
 function forEachCall(rule: A.Rule, f: (call: A.CallTerm, isStatement: boolean) => void): void {
-  const visitTerm = (t: A.Term, statement = false): void => {
-    switch (t.kind) {
-      case "call":
-        f(t, statement);
-        t.args.forEach((a) => visitTerm(a));
-        return;
-      case "ref":
-        visitTerm(t.head as A.Term);
-        t.path.forEach((p) => visitTerm(p));
-        return;
-      case "array":
-      case "set":
-        t.items.forEach((i) => visitTerm(i));
-        return;
-      case "object":
-        t.entries.forEach((e) => (visitTerm(e.key), visitTerm(e.value)));
-        return;
-      case "arraycompr":
-      case "setcompr":
-        visitTerm(t.term);
-        visitBody(t.body);
-        return;
-      case "objectcompr":
-        visitTerm(t.key);
-        visitTerm(t.value);
-        visitBody(t.body);
-        return;
-      case "binary":
-        visitTerm(t.left);
-        visitTerm(t.right);
-        return;
-      case "membership":
-        if (t.key) visitTerm(t.key);
-        visitTerm(t.value);
-        visitTerm(t.collection);
-        return;
-      default:
-        return;
-    }
-  };
-  const visitBody = (b: A.Body) => {
-    for (const lit of b.literals) {
-      const e = lit.expr;
-      if (e.kind === "term-expr") visitTerm(e.term, true);
-      else if (e.kind === "assign") {
-    visitTerm(e.left);
-    visitTerm(e.right);
-  }
-      else if (e.kind === "some-in") visitTerm(e.collection);
-      else if (e.kind === "every") {
-    visitTerm(e.domain);
-    visitBody(e.body);
-  }
-      for (const w of lit.with) visitTerm(w.value);
-    }
-  };
-  for (const t of [rule.head.value, rule.head.contains, ...rule.head.name.path, ...(rule.head.args ?? [])]) if (t) visitTerm(t);
-  for (const b of [rule.body, ...rule.alternatives, ...rule.elses.map((e) => e.body)]) if (b) visitBody(b);
-  for (const e of rule.elses) if (e.value) visitTerm(e.value);
+  walkRule(rule, (t, statement) => {
+    if (t.kind === "call") f(t, statement);
+  });
 }
