@@ -159,3 +159,31 @@ describe("evaluation limits", () => {
     expect(outcome(() => slow.evaluate(["s", "n"], { timeoutMs: 1 }))).toEqual({ error: "eval_limit_error" });
   });
 });
+
+describe("run-time errors", () => {
+  const p = Policy.compile([{ file: "e.rego", text: "package e\n\nx := 1\nx := 2 if input.two\n\ny := 1 / input.d\n" }]);
+
+  it("carry the location of the rule or expression, in both engines", () => {
+    for (const engine of ["compiled", "reference"] as const) {
+      try {
+        p.evaluate(["e", "x"], { engine, input: { two: true } });
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(EvalError);
+        expect((e as EvalError).loc?.line, engine).toBeGreaterThanOrEqual(3);
+      }
+      try {
+        p.evaluate(["e", "y"], { engine, input: { d: 0 }, strictBuiltinErrors: true });
+        expect.unreachable();
+      } catch (e) {
+        expect((e as EvalError).code).toBe("eval_builtin_error");
+        expect((e as EvalError).message).toBe("div: divide by zero");
+        expect((e as EvalError).loc, engine).toMatchObject({ file: "e.rego", line: 6 });
+      }
+    }
+  });
+
+  it("make the expression undefined without strict built-in errors", () => {
+    expect(p.evaluate(["e", "y"], { input: { d: 0 } })).toBeUndefined();
+  });
+});

@@ -66,6 +66,20 @@ export class Emitter {
     return termReady(t, this.bound(sc));
   }
 
+  private readonly locNames = new Map<string, string>();
+
+  /** A hoisted constant holding a source location, for errors raised at run time. */
+  private locRef(loc: A.Location): string {
+    const text = JSON.stringify(loc);
+    let name = this.locNames.get(text);
+    if (!name) {
+      name = this.fresh("L");
+      this.locNames.set(text, name);
+      this.prelude.push(`const ${name} = ${text};`);
+    }
+    return name;
+  }
+
   private builtinRef(name: string): string {
     let js = this.builtinNames.get(name);
     if (!js) {
@@ -172,7 +186,7 @@ export class Emitter {
         const label = this.fresh("r");
         const got = this.fresh("got");
         const emitValue = (value: A.Term | undefined, s: Scope, exit: string) =>
-          this.headValue(value, s, (v) => `if (res !== undefined && !rt.eq(res, ${v})) rt.conflict("rule", ${JSON.stringify(key)}); res = ${v}; ${got} = true; ${exit}`);
+          this.headValue(value, s, (v) => `if (res !== undefined && !rt.eq(res, ${v})) rt.conflict("rule", ${JSON.stringify(key)}, ${this.locRef(rule.loc)}); res = ${v}; ${got} = true; ${exit}`);
         const block: string[] = [`// ${where(rule)}`, `${label}: {`, `let ${got} = false;`];
         for (const b of bodiesOf(rule)) {
           const bl = this.fresh("b");
@@ -209,7 +223,7 @@ export class Emitter {
       const label = this.fresh("f");
       const got = this.fresh("got");
       const emitValue = (value: A.Term | undefined, s: Scope, exit: string) =>
-        this.headValue(value, s, (v) => `if (res !== undefined && !rt.eq(res, ${v})) rt.conflict("function", ${JSON.stringify(key)}); res = ${v}; ${got} = true; ${exit}`);
+        this.headValue(value, s, (v) => `if (res !== undefined && !rt.eq(res, ${v})) rt.conflict("function", ${JSON.stringify(key)}, ${this.locRef(rule.loc)}); res = ${v}; ${got} = true; ${exit}`);
       const inner = this.matchAll(rule.head.args!, params, sc, (s) => {
         const parts: string[] = [`let ${got} = false;`];
         const early = constantText(rule.head.value ?? { kind: "boolean", value: true, loc: rule.loc }) !== undefined;
@@ -470,7 +484,7 @@ export class Emitter {
         return `const ${out} = new rt.ObjectBuilder(); { ${body} } const ${built} = ${out}.build(); ${k(built, sc)}`;
       }
       case "binary":
-        return this.term(t.left, sc, (a, s) => this.term(t.right, s, (b, s2) => this.operator(t.op, a, b, s2, k)));
+        return this.term(t.left, sc, (a, s) => this.term(t.right, s, (b, s2) => this.operator(t.op, a, b, s2, k, t.loc)));
       case "membership":
         return this.term(t.collection, sc, (c, s) =>
           this.term(t.value, s, (v, s2) =>
@@ -486,7 +500,7 @@ export class Emitter {
     return `const ${v} = ${expr}; if (${v} !== undefined) { ${k(v, sc)} }`;
   }
 
-  private operator(op: A.BinaryOperator, a: string, b: string, sc: Scope, k: KV): string {
+  private operator(op: A.BinaryOperator, a: string, b: string, sc: Scope, k: KV, loc: A.Location): string {
     switch (op) {
       case "==":
         return this.defined(`rt.eq(${a}, ${b})`, sc, k);
@@ -496,16 +510,16 @@ export class Emitter {
       case "<=":
       case ">":
       case ">=": {
-        const slow = `rt.builtin(${sc.ctx}, ${JSON.stringify(OPERATOR_BUILTINS[op])}, ${this.builtinRef(OPERATOR_BUILTINS[op])}, [${a}, ${b}])`;
+        const slow = `rt.builtin(${sc.ctx}, ${JSON.stringify(OPERATOR_BUILTINS[op])}, ${this.builtinRef(OPERATOR_BUILTINS[op])}, [${a}, ${b}], ${this.locRef(loc)})`;
         return this.defined(`typeof ${a} === "number" && typeof ${b} === "number" ? ${a} ${op} ${b} : ${slow}`, sc, k);
       }
       default:
-        return this.callBuiltin(OPERATOR_BUILTINS[op], [a, b], sc, k);
+        return this.callBuiltin(OPERATOR_BUILTINS[op], [a, b], sc, k, loc);
     }
   }
 
-  private callBuiltin(name: string, args: string[], sc: Scope, k: KV): string {
-    const direct = `rt.builtin(${sc.ctx}, ${JSON.stringify(name)}, ${this.builtinRef(name)}, [${args.join(", ")}])`;
+  private callBuiltin(name: string, args: string[], sc: Scope, k: KV, loc: A.Location): string {
+    const direct = `rt.builtin(${sc.ctx}, ${JSON.stringify(name)}, ${this.builtinRef(name)}, [${args.join(", ")}], ${this.locRef(loc)})`;
     return this.defined(this.mockable(name, args, direct, sc), sc, k);
   }
 
@@ -533,7 +547,7 @@ export class Emitter {
         // a document called as a function (a `with` replacement names a rule)
         return this.defined(`rt.callByName(${s.ctx}, ${JSON.stringify(name)}, [${args.join(", ")}])`, s, k);
       }
-      return this.callBuiltin(name, args, s, k);
+      return this.callBuiltin(name, args, s, k, t.loc);
     });
   }
 

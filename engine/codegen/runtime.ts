@@ -1,5 +1,6 @@
 // The run-time support of compiled policies: what generated code calls for values, documents, `with` and
 // built-ins. Kept small and monomorphic; generated code inlines the common fast paths itself.
+import type { Location } from "../../lang/ast.js";
 import { walkPairs } from "../builtins/debugging.js";
 import { indexPath, insertAt, isPrefix, mergeDocs, patch } from "../value/documents.js";
 import { BuiltinError, type BuiltinContext, type BuiltinDecl } from "../builtins/registry.js";
@@ -148,12 +149,12 @@ export class Runtime {
   // -------------------------------------------------------------------------------------------------------------
   // errors and limits
 
-  conflict(kind: "rule" | "function", path: string, loc?: string): never {
+  conflict(kind: "rule" | "function", path: string, loc?: Location): never {
     const message =
       kind === "rule"
         ? `rule data.${path} produced conflicting values (complete rules must not produce multiple outputs)`
         : `function data.${path} produced conflicting values for the same inputs (functions must not produce multiple outputs for same inputs)`;
-    throw new EvalError("eval_conflict_error", loc ? `${loc}: ${message}` : message);
+    throw new EvalError("eval_conflict_error", message, loc);
   }
 
   objectConflict(): never {
@@ -172,12 +173,12 @@ export class Runtime {
   // -------------------------------------------------------------------------------------------------------------
   // built-ins and functions
 
-  builtin(ctx: Ctx, name: string, decl: BuiltinDecl, args: Value[]): Value | undefined {
+  builtin(ctx: Ctx, name: string, decl: BuiltinDecl, args: Value[], loc?: Location): Value | undefined {
     try {
       return decl.impl(args, ctx.query.builtinCtx);
     } catch (e) {
       if (e instanceof BuiltinError) {
-        if (ctx.query.strict) throw new EvalError(e.code as "eval_builtin_error", `${name}: ${e.message}`);
+        if (ctx.query.strict) throw new EvalError(e.code as "eval_builtin_error", `${name}: ${e.message}`, loc);
         return undefined;
       }
       throw e;
