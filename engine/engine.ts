@@ -20,6 +20,8 @@ export interface Source {
 export interface CompileOptions {
   /** Base documents, merged under `data`. */
   data?: unknown;
+  /** Also report what `opa check --strict` reports (unused imports, variables and arguments, shadowing, deprecated built-ins). */
+  strict?: boolean;
   builtins?: BuiltinRegistry;
 }
 
@@ -93,7 +95,7 @@ export class Policy {
     }
     if (errors.length > 0) return { errors };
     const builtins = options.builtins ?? defaultBuiltins();
-    const state = compileStages(modules, builtins);
+    const state = compileStages(modules, builtins, { strict: options.strict });
     if (state.errors.length > 0) return { errors: state.errors };
     const data = options.data === undefined ? {} : fromJSON(options.data);
     return { policy: new Policy(state, data, builtins, modules), errors };

@@ -6,11 +6,14 @@ import type { CompileError } from "../errors.js";
 import { moduleScope, packagePathOf, patternVars, resolveRule } from "./resolve.js";
 import { addRule, findNode, RuleNode, type RuleEntry } from "./rule-tree.js";
 import { checkBodySafety, checkComprehensions, requireBound, type ArityOf } from "./safety.js";
+import { checkStrict } from "./strict.js";
 import { walkRule, walkTerm } from "./walk.js";
 
 export interface CompileState {
   modules: A.Module[];
   builtins: BuiltinRegistry;
+  /** `opa check --strict`'s checks as errors. */
+  strict: boolean;
   rules: RuleNode;
   entries: RuleEntry[];
   errors: CompileError[];
@@ -19,6 +22,8 @@ export interface CompileState {
 export interface Stage {
   name: string;
   run(state: CompileState): void;
+  /** Runs only when this holds (strict checks run in strict mode only). */
+  when?(state: CompileState): boolean;
 }
 
 export const STAGES: readonly Stage[] = [
@@ -26,11 +31,13 @@ export const STAGES: readonly Stage[] = [
   { name: "check functions: unknown names and arity", run: checkFunctions },
   { name: "check safety: every variable can be bound", run: checkSafety },
   { name: "check recursion", run: checkRecursion },
+  { name: "strict checks: unused imports, variables and arguments, shadowing, deprecated built-ins", run: checkStrict, when: (s) => s.strict },
 ];
 
-export function compileStages(modules: A.Module[], builtins: BuiltinRegistry): CompileState {
-  const state: CompileState = { modules, builtins, rules: new RuleNode(), entries: [], errors: [] };
+export function compileStages(modules: A.Module[], builtins: BuiltinRegistry, options: { strict?: boolean } = {}): CompileState {
+  const state: CompileState = { modules, builtins, strict: options.strict === true, rules: new RuleNode(), entries: [], errors: [] };
   for (const stage of STAGES) {
+    if (stage.when && !stage.when(state)) continue;
     stage.run(state);
     if (state.errors.length > 0) break;
   }
