@@ -58,3 +58,23 @@ describe("compile stages", () => {
     expect(errorsOf(`package p\n\nx := 1\nx contains 2\n`)).toEqual(["rego_type_error 4:1 conflicting rules data.p.x found"]);
   });
 });
+
+describe("type check", () => {
+  function typeErrors(text: string): string[] {
+    const { errors } = Policy.tryCompile([{ file: "t.rego", text }]);
+    return errors.map((e) => `${e.code} ${e.loc?.line}:${e.loc?.column} ${e.message}`);
+  }
+
+  it("rejects built-in calls whose literal arguments have the wrong type", () => {
+    expect(typeErrors(`package t\n\nx := count(1)\ny := "a" + 1\n`)).toEqual([
+      "rego_type_error 3:6 count: invalid argument(s): have (number), want (collection: any<set[any], array[any], object[any: any], string>)",
+      "rego_type_error 4:6 plus: invalid argument(s): have (string, number), want (x: number, y: number)",
+    ]);
+  });
+
+  it("accepts arguments whose types are only known at run time, and arguments of the right type", () => {
+    expect(typeErrors(`package t\n\nx := count(input.xs)\ny := concat(",", {"a", "b"})\nz := 1 + 2\nw := [1] - input.s\n`)).toEqual([
+      "rego_type_error 6:6 minus: invalid argument(s): have (array[any], any), want (x: any<number, set[any]>, y: any<number, set[any]>)",
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import { moduleScope, packagePathOf, patternVars, resolveRule } from "./resolve.
 import { addRule, findNode, RuleNode, type RuleEntry } from "./rule-tree.js";
 import { checkBodySafety, checkComprehensions, requireBound, type ArityOf } from "./safety.js";
 import { checkStrict } from "./strict.js";
+import { checkTypes } from "./types.js";
 import { walkRule, walkTerm } from "./walk.js";
 
 export interface CompileState {
@@ -31,6 +32,7 @@ export const STAGES: readonly Stage[] = [
   { name: "check functions: unknown names and arity", run: checkFunctions },
   { name: "check safety: every variable can be bound", run: checkSafety },
   { name: "check recursion", run: checkRecursion },
+  { name: "type check: built-in arguments whose types are known", run: checkTypes },
   { name: "strict checks: unused imports, variables and arguments, shadowing, deprecated built-ins", run: checkStrict, when: (s) => s.strict },
 ];
 
