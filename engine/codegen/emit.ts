@@ -566,7 +566,11 @@ export class Emitter {
     if (this.ready(e, sc)) {
       return this.term(e, sc, (key, s) => {
         const next = this.fresh("r");
-        return `const ${next} = rt.index(${cur}, ${key}); if (${next} !== undefined) { ${this.path(next, elems, i + 1, s, k)} }`;
+        // a string key into a plain object is read inline; the prototype's members are never values
+        const read =
+          `(typeof ${key} === "string" && ${cur} !== null && typeof ${cur} === "object" && ${cur}.constructor === Object ? ` +
+          `rt.own(${cur}[${key}]) : rt.index(${cur}, ${key}))`;
+        return `const ${next} = ${read}; if (${next} !== undefined) { ${this.path(next, elems, i + 1, s, k)} }`;
       });
     }
     const kk = this.fresh("k");

@@ -119,6 +119,7 @@ export class Runtime {
   member(coll: Value, v: Value): boolean {
     if (coll === null || typeof coll !== "object") return false;
     if (Array.isArray(coll)) {
+      if (typeof v === "string" || typeof v === "boolean") return coll.includes(v); // equal only to themselves
       for (let i = 0; i < coll.length; i++) if (this.eq(coll[i]!, v)) return true;
       return false;
     }
@@ -129,6 +130,11 @@ export class Runtime {
     }
     for (const k in coll) if (Object.hasOwn(coll, k) && this.eq(coll[k]!, v)) return true;
     return false;
+  }
+
+  /** A value read from a plain object by key, unless the key named a member of Object.prototype. */
+  own(x: Value | undefined): Value | undefined {
+    return x === undefined || typeof x === "function" || x === (Object.prototype as unknown) ? undefined : x;
   }
 
   /** `v.name` for a constant name: plain objects read directly (never the prototype), others as `index`. */
