@@ -3,7 +3,7 @@
 import type * as A from "../../lang/ast.js";
 import type { BuiltinContext, BuiltinDecl, BuiltinRegistry } from "../builtins/registry.js";
 import { arityOf, type CompileState } from "../compile/stages.js";
-import { collectTermVars } from "../compile/safety.js";
+import { literalVars } from "../compile/safety.js";
 import { EvalError } from "../errors.js";
 import type { Value } from "../value/value.js";
 import { Emitter, type EmitResult } from "./emit.js";
@@ -55,18 +55,7 @@ export class CompiledProgram {
     let fn = this.queries.get(text);
     if (!fn) {
       const vars = new Set<string>();
-      for (const lit of body.literals) {
-        const e = lit.expr;
-        if (e.kind === "term-expr") collectTermVars(e.term, vars);
-        else if (e.kind === "assign") {
-          collectTermVars(e.left, vars);
-          collectTermVars(e.right, vars);
-        } else if (e.kind === "some-in") {
-          if (e.key) collectTermVars(e.key, vars);
-          collectTermVars(e.value, vars);
-          collectTermVars(e.collection, vars);
-        }
-      }
+      for (const lit of body.literals) literalVars(lit, vars);
       const emitter = new Emitter(this.state.rules, this.builtins, arityOf(this.state.rules, this.builtins), this.hasMocks);
       emitter.adopt(this.emitted);
       const source = emitter.emitQuery(body, [...vars].filter((v) => !v.startsWith("_$")));

@@ -3,6 +3,7 @@
 // readiness test at run time; `checkSafety` applies it statically to every body of a policy.
 import type * as A from "../../lang/ast.js";
 import type { CompileError } from "../errors.js";
+import { walkTerm } from "./walk.js";
 
 /** What is bound: a set of variable names, or the bindings of an evaluation. */
 export interface Bound {
@@ -132,35 +133,23 @@ export function boundAfter(lit: A.Literal, out: Set<string>): void {
 
 /** Every variable of a term, outside comprehension bodies (their variables are their own). */
 export function collectTermVars(t: A.Term, out: Set<string>): void {
-  switch (t.kind) {
-    case "var":
-      if (t.name !== "input" && t.name !== "data") out.add(t.name);
-      return;
-    case "ref":
-      collectTermVars(t.head as A.Term, out);
-      t.path.forEach((p) => collectTermVars(p, out));
-      return;
-    case "call":
-      t.args.forEach((a) => collectTermVars(a, out));
-      return;
-    case "array":
-    case "set":
-      t.items.forEach((i) => collectTermVars(i, out));
-      return;
-    case "object":
-      t.entries.forEach((e) => (collectTermVars(e.key, out), collectTermVars(e.value, out)));
-      return;
-    case "binary":
-      collectTermVars(t.left, out);
-      collectTermVars(t.right, out);
-      return;
-    case "membership":
-      if (t.key) collectTermVars(t.key, out);
-      collectTermVars(t.value, out);
-      collectTermVars(t.collection, out);
-      return;
-    default:
-      return;
+  walkTerm(t, (x) => {
+    if (x.kind === "var" && x.name !== "input" && x.name !== "data") out.add(x.name);
+    return x.kind !== "arraycompr" && x.kind !== "setcompr" && x.kind !== "objectcompr";
+  });
+}
+
+/** The variables a literal mentions (outside comprehensions and `every` bodies): a query's output variables. */
+export function literalVars(lit: A.Literal, out: Set<string>): void {
+  const e = lit.expr;
+  if (e.kind === "term-expr") collectTermVars(e.term, out);
+  else if (e.kind === "assign") {
+    collectTermVars(e.left, out);
+    collectTermVars(e.right, out);
+  } else if (e.kind === "some-in") {
+    if (e.key) collectTermVars(e.key, out);
+    collectTermVars(e.value, out);
+    collectTermVars(e.collection, out);
   }
 }
 
@@ -248,67 +237,26 @@ function displayName(v: string): string {
 
 function findVarLoc(t: A.Term, name: string): A.Location | undefined {
   let found: A.Location | undefined;
-  const visit = (x: A.Term): void => {
-    if (found) return;
-    if (x.kind === "var" && x.name === name) found = x.loc;
-    else if (x.kind === "ref") {
-      visit(x.head as A.Term);
-      x.path.forEach(visit);
-    }
-    else if (x.kind === "call") x.args.forEach(visit);
-    else if (x.kind === "array" || x.kind === "set") x.items.forEach(visit);
-    else if (x.kind === "object") x.entries.forEach((e) => (visit(e.key), visit(e.value)));
-    else if (x.kind === "binary") {
-    visit(x.left);
-    visit(x.right);
-  }
-  };
-  visit(t);
+  walkTerm(t, (x) => {
+    if (found === undefined && x.kind === "var" && x.name === name) found = x.loc;
+    return found === undefined;
+  });
   return found;
 }
 
 /** Checks the bodies of the comprehensions inside a term, given the variables bound around it. */
 export function checkComprehensions(term: A.Term, bound: ReadonlySet<string>, arity: ArityOf, errors: CompileError[]): void {
-  const visit = (t: A.Term): void => {
-    switch (t.kind) {
-      case "arraycompr":
-      case "setcompr": {
-        const after = checkBodySafety(t.body, new Set(bound), arity, errors);
-        requireBound(t.term, after, errors);
-        return;
-      }
-      case "objectcompr": {
-        const after = checkBodySafety(t.body, new Set(bound), arity, errors);
-        requireBound(t.key, after, errors);
-        requireBound(t.value, after, errors);
-        return;
-      }
-      case "ref":
-        visit(t.head as A.Term);
-        t.path.forEach(visit);
-        return;
-      case "call":
-        t.args.forEach(visit);
-        return;
-      case "array":
-      case "set":
-        t.items.forEach(visit);
-        return;
-      case "object":
-        t.entries.forEach((x) => (visit(x.key), visit(x.value)));
-        return;
-      case "binary":
-        visit(t.left);
-        visit(t.right);
-        return;
-      case "membership":
-        if (t.key) visit(t.key);
-        visit(t.value);
-        visit(t.collection);
-        return;
-      default:
-        return;
+  walkTerm(term, (t) => {
+    if (t.kind === "arraycompr" || t.kind === "setcompr") {
+      requireBound(t.term, checkBodySafety(t.body, new Set(bound), arity, errors), errors);
+      return false;
     }
-  };
-  visit(term);
+    if (t.kind === "objectcompr") {
+      const after = checkBodySafety(t.body, new Set(bound), arity, errors);
+      requireBound(t.key, after, errors);
+      requireBound(t.value, after, errors);
+      return false;
+    }
+    return true;
+  });
 }

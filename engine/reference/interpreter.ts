@@ -26,7 +26,7 @@ import {
 } from "../value/value.js";
 import { patternVars } from "../compile/resolve.js";
 import { indexPath, insertAt, isPrefix, mergeDocs, patch } from "../value/documents.js";
-import { isPatternish, isReady, termReady } from "../compile/safety.js";
+import { isPatternish, isReady, literalVars, termReady } from "../compile/safety.js";
 
 type Env = ReadonlyMap<string, Value>;
 
@@ -80,7 +80,7 @@ export class Interpreter {
   query(body: A.Body): Record<string, Value>[] {
     const ctx = this.rootContext();
     const names = new Set<string>();
-    for (const lit of body.literals) collectVars(lit, names);
+    for (const lit of body.literals) literalVars(lit, names);
     const out: Record<string, Value>[] = [];
     for (const env of this.body(body.literals, new Map(), ctx)) {
       const row: Record<string, Value> = {};
@@ -799,52 +799,6 @@ export class Interpreter {
 
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
-
-function collectVars(lit: A.Literal, out: Set<string>): void {
-  const visit = (t: A.Term): void => {
-    switch (t.kind) {
-      case "var":
-        if (t.name !== "input" && t.name !== "data") out.add(t.name);
-        return;
-      case "ref":
-        visit(t.head as A.Term);
-        t.path.forEach(visit);
-        return;
-      case "call":
-        t.args.forEach(visit);
-        return;
-      case "array":
-      case "set":
-        t.items.forEach(visit);
-        return;
-      case "object":
-        t.entries.forEach((e) => (visit(e.key), visit(e.value)));
-        return;
-      case "binary":
-        visit(t.left);
-        visit(t.right);
-        return;
-      case "membership":
-        if (t.key) visit(t.key);
-        visit(t.value);
-        visit(t.collection);
-        return;
-      default:
-        return;
-    }
-  };
-  const e = lit.expr;
-  if (e.kind === "term-expr") visit(e.term);
-  else if (e.kind === "assign") {
-    visit(e.left);
-    visit(e.right);
-  }
-  else if (e.kind === "some-in") {
-    if (e.key) visit(e.key);
-    visit(e.value);
-    visit(e.collection);
-  }
-}
 
 function refName(t: A.Term): string[] | undefined {
   if (t.kind === "var") return [t.name];
