@@ -37,7 +37,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const update = args.includes("--update");
   const json = args.includes("--format") && args[args.indexOf("--format") + 1] === "json";
-  const dirs = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--format");
+  const dirs = args.filter((a, i) => !a.startsWith("-") && args[i - 1] !== "--format");
   const summary = runConformance(dirs.length > 0 ? dirs : [SHARED_CASES]);
   if (json) {
     process.stdout.write(JSON.stringify({ pass: summary.pass, fail: summary.fail, skip: summary.skip, folders: Object.fromEntries(summary.byFolder), cases: summary.results }, null, 2) + "\n");
