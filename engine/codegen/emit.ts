@@ -175,6 +175,7 @@ export class Emitter {
           );
         }
       }
+      lines.push(`if (res === undefined) res = rt.obj([]);`); // no entries: an empty object, as in OPA
     } else {
       const defs = complete.filter((e) => !e.rule.default);
       const defaults = complete.filter((e) => e.rule.default);

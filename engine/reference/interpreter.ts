@@ -793,7 +793,7 @@ export class Interpreter {
         }
       }
     }
-    return doc;
+    return doc === undefined ? {} : doc; // no entries: an empty object, as OPA gives for partial objects
   }
 }
 
