@@ -298,7 +298,7 @@ export class Runtime {
       const v = this.subtree(ctx, [...path, name]);
       if (v === undefined) continue;
       if (doc !== undefined && !isObject(doc)) this.objectConflict();
-      doc = mergeDocs(doc, makeObject([[name, v]]), path);
+      doc = mergeDocs(doc, makeObject([[name, v]]), path, node.dynamicDepth() + 1);
     }
     return doc;
   }

@@ -9,6 +9,8 @@ import { Runtime, type CompiledFn, type Ctx, type NodeFn, type QueryState } from
 /** The rule tree reduced to what the runtime reads: each node's rule kinds and its children. */
 export interface TreeSkeleton {
   k?: RuleKind[];
+  /** Key levels of each rule's head after the node (`p[q].r` at `p`: 2). */
+  d?: number[];
   c?: Record<string, TreeSkeleton>;
 }
 
@@ -20,13 +22,14 @@ export type ProgramFactory = (rt: Runtime, builtins: Map<string, BuiltinDecl>) =
 export function skeletonOf(node: RuleNode): TreeSkeleton {
   const out: TreeSkeleton = {};
   if (node.rules.length > 0) out.k = node.rules.map((r) => r.kind);
+  if (node.rules.some((r) => r.rest.length > 0)) out.d = node.rules.map((r) => r.rest.length);
   if (node.children.size > 0) out.c = Object.fromEntries([...node.children].map(([name, child]) => [name, skeletonOf(child)]));
   return out;
 }
 
 function treeOf(s: TreeSkeleton): RuleNode {
   const node = new RuleNode();
-  for (const kind of s.k ?? []) node.rules.push({ kind } as RuleEntry);
+  (s.k ?? []).forEach((kind, i) => node.rules.push({ kind, rest: new Array(s.d?.[i] ?? 0) } as RuleEntry));
   for (const [name, child] of Object.entries(s.c ?? {})) node.children.set(name, treeOf(child));
   return node;
 }

@@ -29,6 +29,13 @@ export class RuleNode {
   hasRules(): boolean {
     return this.rules.length > 0 || [...this.children.values()].some((c) => c.hasRules());
   }
+  /** How many key levels of this node's document come from rules with variables in their heads (min over them). */
+  dynamicDepth(): number {
+    let depth = Infinity;
+    for (const r of this.rules) if (r.rest.length > 0) depth = Math.min(depth, r.rest.length);
+    return depth;
+  }
+
   /** A function's node: it makes no document. */
   isFunction(): boolean {
     return this.rules.length > 0 && this.rules.every((r) => r.kind === "function");

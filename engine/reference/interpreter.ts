@@ -736,7 +736,7 @@ export class Interpreter {
       const v = this.subtree([...path, name], ctx);
       if (v === undefined) continue;
       if (doc !== undefined && !isObject(doc)) throw new EvalError("eval_conflict_error", "object keys must be unique");
-      doc = mergeDocs(doc, makeObject([[name, v]]), path);
+      doc = mergeDocs(doc, makeObject([[name, v]]), path, node.dynamicDepth() + 1);
     }
     return doc;
   }

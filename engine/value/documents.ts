@@ -28,16 +28,20 @@ export function patch(doc: Value | undefined, path: readonly string[], value: Va
   return b.build();
 }
 
-/** Merges two documents of one path: objects key by key, sets (multi-value rules) add up, others must be equal. */
-export function mergeDocs(a: Value | undefined, b: Value | undefined, path: readonly string[]): Value | undefined {
+/**
+ * Merges two documents of one path: objects key by key, sets (multi-value rules) add up, others must be equal.
+ * `leafDepth` is how deep the objects are keys of rules with variables in their heads: below it are rule values,
+ * which another rule may not extend (`p[q].r := {…}` and `p.q.r.s := 1` conflict).
+ */
+export function mergeDocs(a: Value | undefined, b: Value | undefined, path: readonly string[], leafDepth = Infinity): Value | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  if (isObject(a) && isObject(b)) {
+  if (isObject(a) && isObject(b) && leafDepth > 0) {
     const out = new ObjectBuilder();
     for (const [k, v] of sortedEntries(a)) out.set(k, v);
     for (const [k, v] of sortedEntries(b)) {
       const prev = out.get(k);
-      out.set(k, prev === undefined ? v : (mergeDocs(prev, v, [...path, String(k)]) as Value));
+      out.set(k, prev === undefined ? v : (mergeDocs(prev, v, [...path, String(k)], leafDepth - 1) as Value));
     }
     return out.build();
   }
