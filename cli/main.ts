@@ -30,6 +30,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "compile a bundle into a TypeScript module",
     load: async () => import("./build.js").then((m) => ({ usage: m.BUILD_USAGE, run: m.buildCommand })),
   },
+  test: {
+    summary: "run policy tests",
+    load: async () => import("./test.js").then((m) => ({ usage: m.TEST_USAGE, run: m.testCommand })),
+  },
   conformance: {
     summary: "run OPA's YAML conformance cases",
     load: async () => import("./conformance.js").then((m) => ({ usage: m.CONFORMANCE_USAGE, run: m.conformanceCommand })),

@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt, fixture, guard } from "./test/helpers.js";
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+const policy = `package authz
+
+default allow := false
+
+allow if {
+	some role in input.user.roles
+	role in data.authz.admin_roles
+}
+`;
+const data = JSON.stringify({ admin_roles: ["admin"] });
+
+const passing = {
+  "authz/policy.rego": policy,
+  "authz/data.json": data,
+  "authz/policy_test.rego": `package authz
+
+test_admin_allowed if allow with input as {"user": {"roles": ["admin"]}}
+
+test_dev_denied if {
+	print("checking dev")
+	not allow with input as {"user": {"roles": ["dev"]}}
+}
+
+todo_test_later if false
+`,
+};
+
+const failing = {
+  "authz/policy.rego": policy,
+  "authz/data.json": data,
+  "authz/policy_test.rego": `package authz
+
+test_admin_allowed if allow with input as {"user": {"roles": ["admin"]}}
+
+test_dev_allowed if allow with input as {"user": {"roles": ["dev"]}}
+
+test_conflict if f(1)
+
+f(_) := true
+f(_) := false
+`,
+};
+
+const RULE = "-".repeat(80);
+
+describe("guard test", () => {
+  it("exits 0 and prints the counts when every test passes", () => {
+    const r = guard(["test", "."], fixture(passing));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`SUMMARY\n${RULE}\nauthz/policy_test.rego:\ndata.authz.todo_test_later: SKIPPED\n${RULE}\nPASS: 2/3\nSKIPPED: 1/3\n`);
+  });
+
+  it("tests the current directory by default; -v shows every test and its print output", () => {
+    const r = guard(["test", "-v"], fixture(passing));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^SUMMARY\n-+\nauthz\/policy_test\.rego:\n/);
+    expect(r.stdout).toMatch(/data\.authz\.test_admin_allowed: PASS \([\d.]+(ns|µs|ms|s)\)\n/);
+    expect(r.stdout).toMatch(/data\.authz\.test_dev_denied: PASS \([^)]+\)\n\n {2}checking dev\n/);
+  });
+
+  it("exits 1 and lists failures and errors", () => {
+    const r = guard(["test", "."], fixture(failing));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^FAILURES\n${RULE}\ndata\\.authz\\.test_dev_allowed: FAIL \\([^)]+\\)\n {2}authz/policy_test\\.rego:5\n`));
+    expect(r.stdout).toContain("SUMMARY");
+    expect(r.stdout).toMatch(/data\.authz\.test_conflict: ERROR \([^)]+\)\n {2}.*eval_conflict_error/);
+    expect(r.stdout).not.toContain("test_admin_allowed");
+    expect(r.stdout.endsWith(`${RULE}\nPASS: 1/3\nFAIL: 1/3\nERROR: 1/3\n`)).toBe(true);
+  });
+
+  it("--run selects tests by their full name", () => {
+    const r = guard(["test", ".", "--run", "admin", "--format", "json"], fixture(failing));
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(r.stdout) as { name: string; status: string }[];
+    expect(rows.map((x) => [x.name, x.status])).toEqual([["data.authz.test_admin_allowed", "pass"]]);
+  });
+
+  it("--format json: every result, times in nanoseconds", () => {
+    const r = guard(["test", "--format", "json"], fixture(passing));
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(r.stdout) as { name: string; status: string; durationNs: number; output: string; file: string; line: number }[];
+    expect(rows.map((x) => [x.name, x.status])).toEqual([
+      ["data.authz.test_admin_allowed", "pass"],
+      ["data.authz.test_dev_denied", "pass"],
+      ["data.authz.todo_test_later", "skip"],
+    ]);
+    expect(rows[1]).toMatchObject({ output: "checking dev\n", file: "authz/policy_test.rego", line: 5 });
+    expect(rows[0]!.durationNs).toBeGreaterThan(0);
+    const bad = guard(["test", "--format", "json"], fixture(failing));
+    expect(bad.status).toBe(1);
+    expect((JSON.parse(bad.stdout) as { status: string }[]).map((x) => x.status)).toEqual(["pass", "fail", "error"]);
+  });
+
+  it("--format junit", () => {
+    const ok = guard(["test", "--format", "junit"], fixture(passing));
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="guard test" tests="3" failures="0" errors="0" skipped="1"/);
+    expect(ok.stdout).toContain("<skipped/>");
+    const r = guard(["test", "--format", "junit"], fixture(failing));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('<testsuite name="authz/policy_test.rego" tests="3" failures="1" errors="1" skipped="0"');
+    expect(r.stdout).toContain('<failure message="data.authz.test_dev_allowed failed"');
+    expect(r.stdout).toContain('type="eval_conflict_error"');
+    expect(r.stdout.trimEnd().endsWith("</testsuites>")).toBe(true);
+  });
+
+  it("--format github: an annotation per failure, then a summary", () => {
+    const ok = guard(["test", "--format", "github"], fixture(passing));
+    expect(ok).toEqual({ status: 0, stdout: "guard test: 2/3 passed, 0 failed, 0 errored, 1 skipped\n", stderr: "" });
+    const r = guard(["test", "--format", "github"], fixture(failing));
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("::error file=authz/policy_test.rego,line=5::data.authz.test_dev_allowed failed");
+    expect(lines[1]).toMatch(/^::error file=authz\/policy_test\.rego,line=7::data\.authz\.test_conflict failed: .*eval_conflict_error/);
+    expect(lines[2]).toBe("guard test: 1/3 passed, 1 failed, 1 errored, 0 skipped");
+  });
+
+  it("--timeout makes slow tests errors", () => {
+    const dir = fixture({
+      "slow_test.rego": `package slow
+
+test_slow if count([x | some x in numbers.range(1, 2000000); x > 0]) > 0
+`,
+    });
+    const r = guard(["test", "--timeout", "1ms", "--format", "json"], dir);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ name: "data.slow.test_slow", status: "error", error: { code: "eval_limit_error" } }]);
+  });
+
+  it("exits 2 when the policies do not compile", () => {
+    const r = guard(["test", "."], fixture({ "p_test.rego": "package p\n\ntest_x if y\n" }));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("p_test.rego:3:11: rego_unsafe_var_error: var y is unsafe");
+  });
+
+  it("exits 2 on bad arguments", () => {
+    const dir = fixture(passing);
+    for (const args of [["--format", "xml"], ["--timeout", "soon"], ["--run", "("], ["--bogus"], ["--run"]]) {
+      const r = guard(["test", ...args], dir);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^guard test: /);
+    }
+  });
+
+  it("is listed in guard help", () => {
+    expect(guard(["help"], fixture({})).stdout).toContain("  test         run policy tests\n");
+    expect(guard(["help", "test"], fixture({})).stdout).toMatch(/^Usage: guard test/);
+  });
+});

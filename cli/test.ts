@@ -1,0 +1,130 @@
+// `guard test`: run the `test_` rules of bundles, as `opa test` does.
+import { loadBundle } from "../engine/bundle.js";
+import { Policy, type Source } from "../engine/engine.js";
+import { CompileFailure } from "../engine/errors.js";
+import { policyTests } from "../engine/testing/discover.js";
+import { REPORT_FORMATS, formatReport, type ReportFormat } from "../engine/testing/report.js";
+import { runTests, summarize } from "../engine/testing/run.js";
+
+export const TEST_USAGE = `Usage: guard test [PATH…] [--run REGEX] [-v] [--format pretty|json|junit|github] [--timeout DURATION]
+
+Runs the tests of the bundles: every rule named test_… (in any module, usually *_test.guard / *_test.rego).
+A test passes when its rule is defined and true; todo_test_… rules are reported as skipped.
+
+Arguments:
+  PATH                 a bundle directory or a policy file (default: the current directory); repeatable
+
+Options:
+  -r, --run REGEX      only the tests whose full name (data.pkg.test_x) matches REGEX
+  -v, --verbose        show every test and what it printed
+  -f, --format FORMAT  pretty (default), json, junit or github (workflow annotations)
+  -t, --timeout DUR    time allowed per test (5s, 500ms, 1m); past it the test errors
+  --engine ENGINE      compiled (default) or reference
+
+Exit codes: 0 every test passed (skipped ones allowed), 1 a test failed or errored,
+2 the policies do not compile or the arguments are wrong.
+`;
+
+class UsageError extends Error {}
+
+/** Milliseconds in a Go-style duration (`5s`, `500ms`, `1m30s`, `250us`); a bare number is seconds. */
+export function parseDuration(text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let at = 0;
+  while (at < text.length) {
+    re.lastIndex = at;
+    const m = re.exec(text);
+    if (!m) throw new UsageError(`invalid duration \`${text}\`: use such as 5s or 500ms`);
+    total += Number(m[1]) * units[m[2]!]!;
+    at = re.lastIndex;
+  }
+  if (text === "") throw new UsageError("invalid duration ``");
+  return total;
+}
+
+interface Options {
+  paths: string[];
+  run?: RegExp;
+  verbose: boolean;
+  format: ReportFormat;
+  timeoutMs?: number;
+  engine: "compiled" | "reference";
+}
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { paths: [], verbose: false, format: "pretty", engine: "compiled" };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === "-r" || a === "--run") {
+      const source = value();
+      try {
+        o.run = new RegExp(source);
+      } catch (e) {
+        throw new UsageError(`invalid --run pattern: ${(e as Error).message}`);
+      }
+    } else if (a === "-v" || a === "--verbose") o.verbose = true;
+    else if (a === "-f" || a === "--format") {
+      const f = value();
+      if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format \`${f}\`: use ${REPORT_FORMATS.join(", ")}`);
+      o.format = f as ReportFormat;
+    } else if (a === "-t" || a === "--timeout") o.timeoutMs = parseDuration(value());
+    else if (a === "--engine") {
+      const e = value();
+      if (e !== "compiled" && e !== "reference") throw new UsageError(`unknown engine \`${e}\`: use compiled or reference`);
+      o.engine = e;
+    } else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
+    else o.paths.push(a);
+  }
+  if (o.paths.length === 0) o.paths.push(".");
+  return o;
+}
+
+export async function testCommand(args: string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = parseArgs(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`guard test: ${e.message}\n\n${TEST_USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  const sources: Source[] = [];
+  const data: Record<string, unknown> = {};
+  for (const p of o.paths) {
+    const loaded = loadBundle(p);
+    if (loaded.errors.length > 0) {
+      for (const e of loaded.errors) process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    sources.push(...loaded.sources);
+    Object.assign(data, loaded.data);
+  }
+  let policy: Policy;
+  try {
+    policy = Policy.compile(sources, { data });
+  } catch (e) {
+    if (e instanceof CompileFailure) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const results = runTests(policy, policyTests(policy), { run: o.run, timeoutMs: o.timeoutMs, engine: o.engine });
+  if (results.length === 0 && o.format === "pretty") {
+    process.stderr.write("guard test: no tests found\n");
+    return 0;
+  }
+  process.stdout.write(formatReport(o.format, results, { verbose: o.verbose }));
+  const c = summarize(results);
+  return c.fail > 0 || c.error > 0 ? 1 : 0;
+}

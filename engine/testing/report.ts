@@ -1,0 +1,173 @@
+// Reports of `guard test` results: pretty (as `opa test` prints), json, junit (XML) and github (workflow annotations).
+import { summarize, type TestResult } from "./run.js";
+
+export type ReportFormat = "pretty" | "json" | "junit" | "github";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["pretty", "json", "junit", "github"];
+
+const RULE = "-".repeat(80);
+const LABEL = { pass: "PASS", fail: "FAIL", error: "ERROR", skip: "SKIPPED" } as const;
+
+/** A duration as Go prints one (`opa test` does): `512ns`, `12.5µs`, `1.234567ms`, `2.5s`. */
+export function formatDuration(ns: number): string {
+  if (ns < 1_000) return `${ns}ns`;
+  const trim = (n: number, unit: string) => `${Number(n.toFixed(6)).toString()}${unit}`;
+  if (ns < 1_000_000) return trim(ns / 1_000, "µs");
+  if (ns < 1_000_000_000) return trim(ns / 1_000_000, "ms");
+  return trim(ns / 1_000_000_000, "s");
+}
+
+function byFile(results: readonly TestResult[]): Map<string, TestResult[]> {
+  const files = new Map<string, TestResult[]>();
+  for (const r of results) {
+    const list = files.get(r.file);
+    if (list) list.push(r);
+    else files.set(r.file, [r]);
+  }
+  return files;
+}
+
+function errorText(r: TestResult): string {
+  const e = r.error;
+  if (!e) return "";
+  const at = e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.column}: ` : "";
+  return `${at}${e.code}: ${e.message}`;
+}
+
+function indent(text: string, by = "  "): string {
+  return text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => (l === "" ? "" : by + l))
+    .join("\n");
+}
+
+/** `opa test`'s report: failures, a summary by file (every test with `verbose`, with print output), counts. */
+export function formatPretty(results: readonly TestResult[], options: { verbose?: boolean } = {}): string {
+  const verbose = options.verbose === true;
+  const counts = summarize(results);
+  const out: string[] = [];
+  const line = (r: TestResult) => {
+    const time = r.status === "skip" ? "" : ` (${formatDuration(r.durationNs)})`;
+    return `${r.name}: ${LABEL[r.status]}${time}`;
+  };
+  const failed = results.filter((r) => r.status === "fail" || r.status === "error");
+  if (failed.length > 0) {
+    out.push("FAILURES", RULE);
+    for (const r of failed) {
+      out.push(line(r), `  ${r.file}:${r.line}`);
+      if (r.error) out.push(indent(errorText(r)));
+      if (r.output !== "") out.push("", indent(r.output));
+      out.push("");
+    }
+  }
+  if (failed.length > 0 || verbose || counts.skip > 0) {
+    out.push("SUMMARY", RULE);
+    for (const [file, list] of byFile(results)) {
+      const shown = list.filter((r) => verbose || r.status !== "pass");
+      if (shown.length === 0) continue;
+      out.push(`${file}:`);
+      for (const r of shown) {
+        out.push(line(r));
+        if (r.error) out.push(indent(errorText(r)));
+        if (verbose && r.output !== "") out.push("", indent(r.output), "");
+      }
+      out.push("");
+    }
+    if (out[out.length - 1] === "") out.pop();
+    out.push(RULE);
+  }
+  const total = counts.total;
+  out.push(`PASS: ${counts.pass}/${total}`);
+  if (counts.fail > 0) out.push(`FAIL: ${counts.fail}/${total}`);
+  if (counts.skip > 0) out.push(`SKIPPED: ${counts.skip}/${total}`);
+  if (counts.error > 0) out.push(`ERROR: ${counts.error}/${total}`);
+  return out.join("\n") + "\n";
+}
+
+/** Every result as JSON (times in nanoseconds). */
+export function formatJson(results: readonly TestResult[]): string {
+  const rows = results.map((r) => ({
+    name: r.name,
+    package: r.package,
+    file: r.file,
+    line: r.line,
+    status: r.status,
+    durationNs: r.durationNs,
+    output: r.output,
+    ...(r.error
+      ? { error: { code: r.error.code, message: r.error.message, ...(r.error.loc ? { loc: { file: r.error.loc.file, line: r.error.loc.line, column: r.error.loc.column } } : {}) } }
+      : {}),
+  }));
+  return JSON.stringify(rows, null, 2) + "\n";
+}
+
+function xml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+}
+
+function seconds(ns: number): string {
+  return (ns / 1e9).toFixed(6);
+}
+
+/** JUnit XML: one testsuite per file, one testcase per test (classname the package, name the rule). */
+export function formatJunit(results: readonly TestResult[]): string {
+  const all = summarize(results);
+  const totalNs = results.reduce((s, r) => s + r.durationNs, 0);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="guard test" tests="${all.total}" failures="${all.fail}" errors="${all.error}" skipped="${all.skip}" time="${seconds(totalNs)}">`,
+  ];
+  for (const [file, list] of byFile(results)) {
+    const c = summarize(list);
+    const ns = list.reduce((s, r) => s + r.durationNs, 0);
+    out.push(`  <testsuite name="${xml(file)}" tests="${c.total}" failures="${c.fail}" errors="${c.error}" skipped="${c.skip}" time="${seconds(ns)}">`);
+    for (const r of list) {
+      const rule = r.name.slice(r.package.length + 1);
+      const open = `    <testcase name="${xml(rule)}" classname="${xml(r.package)}" file="${xml(r.file)}" line="${r.line}" time="${seconds(r.durationNs)}"`;
+      const inner: string[] = [];
+      if (r.status === "fail") inner.push(`      <failure message="${xml(`${r.name} failed`)}" type="fail"></failure>`);
+      if (r.status === "error") inner.push(`      <error message="${xml(r.error?.message ?? "")}" type="${xml(r.error?.code ?? "")}">${xml(errorText(r))}</error>`);
+      if (r.status === "skip") inner.push("      <skipped/>");
+      if (r.output !== "") inner.push(`      <system-out>${xml(r.output)}</system-out>`);
+      out.push(inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join("\n")}\n    </testcase>`);
+    }
+    out.push("  </testsuite>");
+  }
+  out.push("</testsuites>");
+  return out.join("\n") + "\n";
+}
+
+function ghData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function ghProperty(text: string): string {
+  return ghData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+/** GitHub Actions workflow commands: an `::error` annotation per failed or errored test, then a summary line. */
+export function formatGithub(results: readonly TestResult[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.status !== "fail" && r.status !== "error") continue;
+    const where = `file=${ghProperty(r.file)},line=${r.line}`;
+    const what = r.status === "fail" ? `${r.name} failed` : `${r.name} failed: ${errorText(r)}`;
+    out.push(`::error ${where}::${ghData(what)}`);
+  }
+  const c = summarize(results);
+  out.push(`guard test: ${c.pass}/${c.total} passed, ${c.fail} failed, ${c.error} errored, ${c.skip} skipped`);
+  return out.join("\n") + "\n";
+}
+
+export function formatReport(format: ReportFormat, results: readonly TestResult[], options: { verbose?: boolean } = {}): string {
+  switch (format) {
+    case "pretty":
+      return formatPretty(results, options);
+    case "json":
+      return formatJson(results);
+    case "junit":
+      return formatJunit(results);
+    case "github":
+      return formatGithub(results);
+  }
+}

@@ -1,0 +1,75 @@
+// Running tests for `guard test`: each test's document evaluated afresh; it passes when defined and `true`.
+import type { Location } from "../../lang/ast.js";
+import type { Policy } from "../engine.js";
+import { EvalError } from "../errors.js";
+import type { TestCase } from "./discover.js";
+
+export type TestStatus = "pass" | "fail" | "error" | "skip";
+
+export interface TestResult {
+  /** `data.authz.test_admin_allowed` */
+  name: string;
+  /** `data.authz` */
+  package: string;
+  file: string;
+  line: number;
+  status: TestStatus;
+  /** Wall time of the evaluation, in nanoseconds (0 for skipped tests). */
+  durationNs: number;
+  /** What `print` wrote during the test, one line per call. */
+  output: string;
+  error?: { code: string; message: string; loc?: Location };
+}
+
+export interface RunOptions {
+  /** Only the tests whose full name (`data.pkg.test_x`) matches. */
+  run?: RegExp;
+  /** Milliseconds each test may run before it ends with eval_limit_error. */
+  timeoutMs?: number;
+  engine?: "compiled" | "reference";
+  /** Called after each test (for progress reporting). */
+  onResult?: (result: TestResult) => void;
+}
+
+/** Runs the tests (in order) against the policy. */
+export function runTests(policy: Policy, tests: readonly TestCase[], options: RunOptions = {}): TestResult[] {
+  const results: TestResult[] = [];
+  for (const test of tests) {
+    if (options.run !== undefined) {
+      options.run.lastIndex = 0;
+      if (!options.run.test(test.name)) continue;
+    }
+    const result = runTest(policy, test, options);
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
+}
+
+function runTest(policy: Policy, test: TestCase, options: RunOptions): TestResult {
+  const base = { name: test.name, package: test.package, file: test.file, line: test.line };
+  if (test.skip) return { ...base, status: "skip", durationNs: 0, output: "" };
+  const lines: string[] = [];
+  const print = (message: string) => void lines.push(message);
+  const start = process.hrtime.bigint();
+  let status: TestStatus;
+  let error: TestResult["error"];
+  try {
+    const value = policy.evaluate(test.path, { print, timeoutMs: options.timeoutMs, engine: options.engine });
+    status = value === true ? "pass" : "fail";
+  } catch (e) {
+    status = "error";
+    if (e instanceof EvalError) error = { code: e.code, message: e.message, ...(e.loc ? { loc: e.loc } : {}) };
+    else error = { code: "eval_internal_error", message: e instanceof Error ? e.message : String(e) };
+  }
+  const durationNs = Number(process.hrtime.bigint() - start);
+  const output = lines.map((l) => l + "\n").join("");
+  return { ...base, status, durationNs, output, ...(error ? { error } : {}) };
+}
+
+/** Counts of each status. */
+export function summarize(results: readonly TestResult[]): Record<TestStatus, number> & { total: number } {
+  const counts = { pass: 0, fail: 0, error: 0, skip: 0, total: results.length };
+  for (const r of results) counts[r.status]++;
+  return counts;
+}
