@@ -26,6 +26,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "evaluate a query against policies and data",
     load: async () => import("./eval.js").then((m) => ({ usage: m.EVAL_USAGE, run: m.evalCommand })),
   },
+  check: {
+    summary: "compile policies and report every error (--strict for more)",
+    load: async () => import("./check.js").then((m) => ({ usage: m.CHECK_USAGE, run: m.checkCommand })),
+  },
   build: {
     summary: "compile a bundle into a TypeScript module",
     load: async () => import("./build.js").then((m) => ({ usage: m.BUILD_USAGE, run: m.buildCommand })),
