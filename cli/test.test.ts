@@ -133,6 +133,47 @@ test_slow if count([x | some x in numbers.range(1, 2000000); x > 0]) > 0
     expect(JSON.parse(r.stdout)).toMatchObject([{ name: "data.slow.test_slow", status: "error", error: { code: "eval_limit_error" } }]);
   });
 
+  it("runs prop_ rules as property tests: a failure shows the shrunk counterexample, the seed and the reproduce command", () => {
+    const dir = fixture({
+      "schemas/shop/order.json": JSON.stringify({
+        type: "object",
+        properties: { qty: { type: "integer", minimum: 1 }, note: { type: "string" } },
+        required: ["qty"],
+      }),
+      "shop/policy.rego": "package shop\n\nsmall if input.qty < 10\n",
+      "shop/policy_test.rego": `package shop
+
+# METADATA
+# schemas:
+#   - input: schema.shop.order
+prop_orders_small if small
+
+# METADATA
+# schemas:
+#   - input: schema.shop.order
+prop_positive if input.qty > 0
+`,
+    });
+    const r = guard(["test", "."], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^FAILURES\n${RULE}\ndata\\.shop\\.prop_orders_small: FAIL \\([^)]+\\)\n {2}shop/policy_test\\.rego:6\n`));
+    expect(r.stdout).toContain('  counterexample: {"qty":10}\n');
+    const seed = /\n {2}seed: (\d+)\n/.exec(r.stdout)?.[1];
+    expect(seed).toBeDefined();
+    expect(r.stdout).toContain(`  reproduce: guard test --run '^data.shop.prop_orders_small$' --seed ${seed}\n`);
+    expect(r.stdout.endsWith("PASS: 1/2\nFAIL: 1/2\n")).toBe(true);
+    // the reproduce command gives the same counterexample; --seed and --runs are accepted
+    const again = guard(["test", "--run", "^data.shop.prop_orders_small$", "--seed", seed!, "--runs", "50", "--format", "json"], dir);
+    expect(again.status).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject([
+      { name: "data.shop.prop_orders_small", status: "fail", counterexample: { qty: 10 }, seed: Number(seed) },
+    ]);
+    const missing = guard(["test", "--format", "json"], fixture({ "p_test.rego": "package p\n\n# METADATA\n# schemas:\n#   - input: schema.nope\nprop_x if true\n" }));
+    expect(missing.status).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject([{ status: "error", error: { message: "no schema for input: schemas/nope.json not found" } }]);
+  });
+
   it("exits 2 when the policies do not compile", () => {
     const r = guard(["test", "."], fixture({ "p_test.rego": "package p\n\ntest_x if y\n" }));
     expect(r.status).toBe(2);
@@ -142,7 +183,7 @@ test_slow if count([x | some x in numbers.range(1, 2000000); x > 0]) > 0
 
   it("exits 2 on bad arguments", () => {
     const dir = fixture(passing);
-    for (const args of [["--format", "xml"], ["--timeout", "soon"], ["--run", "("], ["--bogus"], ["--run"]]) {
+    for (const args of [["--format", "xml"], ["--timeout", "soon"], ["--run", "("], ["--bogus"], ["--run"], ["--seed", "x"], ["--runs", "0"]]) {
       const r = guard(["test", ...args], dir);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^guard test: /);

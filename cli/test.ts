@@ -1,4 +1,6 @@
-// `guard test`: run the `test_` rules of bundles, as `opa test` does.
+// `guard test`: run the `test_` rules of bundles, as `opa test` does, and the `prop_` rules (property tests).
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import { loadBundle } from "../engine/bundle.js";
 import { Policy, type Source } from "../engine/engine.js";
 import { CompileFailure } from "../engine/errors.js";
@@ -7,9 +9,16 @@ import { REPORT_FORMATS, formatReport, type ReportFormat } from "../engine/testi
 import { runTests, summarize } from "../engine/testing/run.js";
 
 export const TEST_USAGE = `Usage: guard test [PATH…] [--run REGEX] [-v] [--format pretty|json|junit|github] [--timeout DURATION]
+                  [--seed N] [--runs N]
 
 Runs the tests of the bundles: every rule named test_… (in any module, usually *_test.guard / *_test.rego).
 A test passes when its rule is defined and true; todo_test_… rules are reported as skipped.
+
+A rule named prop_… is a property: it must be true for every input generated from its input schema,
+METADATA \`schemas: [{input: SCHEMA}]\` on the rule or its package, where SCHEMA is an inline JSON Schema or
+schema.NAME for the file schemas/NAME.json of the bundle (dots name folders). METADATA custom.examples lists
+inputs always tried first; custom.runs sets how many inputs to try (default 100). A failing property reports
+its shrunk counterexample, the seed and the command that runs it again.
 
 Arguments:
   PATH                 a bundle directory or a policy file (default: the current directory); repeatable
@@ -20,6 +29,8 @@ Options:
   -f, --format FORMAT  pretty (default), json, junit or github (workflow annotations)
   -t, --timeout DUR    time allowed per test (5s, 500ms, 1m); past it the test errors
   --engine ENGINE      compiled (default) or reference
+  --seed N             the seed of the property tests (default: derived from each test's name)
+  --runs N             inputs tried per property (overrides custom.runs)
 
 Exit codes: 0 every test passed (skipped ones allowed), 1 a test failed or errored,
 2 the policies do not compile or the arguments are wrong.
@@ -52,6 +63,8 @@ interface Options {
   format: ReportFormat;
   timeoutMs?: number;
   engine: "compiled" | "reference";
+  seed?: number;
+  runs?: number;
 }
 
 function parseArgs(args: string[]): Options {
@@ -80,11 +93,27 @@ function parseArgs(args: string[]): Options {
       const e = value();
       if (e !== "compiled" && e !== "reference") throw new UsageError(`unknown engine \`${e}\`: use compiled or reference`);
       o.engine = e;
+    } else if (a === "--seed") {
+      const v = value();
+      if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`invalid --seed \`${v}\`: use an integer`);
+      o.seed = Number(v);
+    } else if (a === "--runs") {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`invalid --runs \`${v}\`: use a positive integer`);
+      o.runs = Number(v);
     } else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
     else o.paths.push(a);
   }
   if (o.paths.length === 0) o.paths.push(".");
   return o;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export async function testCommand(args: string[]): Promise<number> {
@@ -119,7 +148,15 @@ export async function testCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const results = runTests(policy, policyTests(policy), { run: o.run, timeoutMs: o.timeoutMs, engine: o.engine });
+  const schemaDir = o.paths.map((p) => (isDirectory(p) ? p : dirname(p)));
+  const results = runTests(policy, policyTests(policy), {
+    run: o.run,
+    timeoutMs: o.timeoutMs,
+    engine: o.engine,
+    seed: o.seed,
+    runs: o.runs,
+    schemaDir,
+  });
   if (results.length === 0 && o.format === "pretty") {
     process.stderr.write("guard test: no tests found\n");
     return 0;

@@ -1,7 +1,8 @@
 // Test discovery for `guard test`: every rule named `test_…` (a test) or `todo_test_…` (skipped), in any module,
-// as `opa test` finds them. A test is its package path and rule name; several definitions are one test.
+// as `opa test` finds them, and every `prop_…` rule (a property test, see properties.ts). A test is its package path and rule name; several definitions are one test.
 import type * as A from "../../lang/ast.js";
 import type { Policy } from "../engine.js";
+import { PROP_PREFIX, propertySpec, type PropertySpec } from "./properties.js";
 
 export interface TestCase {
   /** `data.authz.test_admin_allowed` */
@@ -15,6 +16,8 @@ export interface TestCase {
   line: number;
   /** A `todo_test_` rule: reported as skipped, never evaluated. */
   skip: boolean;
+  /** A `prop_` rule: true for every generated input (its schema, examples and runs, from its first definition). */
+  property?: PropertySpec;
 }
 
 export const TEST_PREFIX = "test_";
@@ -39,9 +42,10 @@ function plainName(rule: A.Rule): string | undefined {
   return ref.head.name;
 }
 
-/** Whether a rule name makes a test (`test_…`) or a skipped test (`todo_test_…`). */
-export function testKind(name: string): "test" | "skip" | undefined {
+/** Whether a rule name makes a test (`test_…`), a skipped test (`todo_test_…`) or a property (`prop_…`). */
+export function testKind(name: string): "test" | "skip" | "prop" | undefined {
   if (name.startsWith(TEST_PREFIX)) return "test";
+  if (name.startsWith(PROP_PREFIX)) return "prop";
   if (name.startsWith(SKIP_PREFIX)) return "skip";
   return undefined;
 }
@@ -66,6 +70,7 @@ export function discoverTests(modules: readonly A.Module[]): TestCase[] {
         file: rule.loc.file || module.file,
         line: rule.loc.line,
         skip: kind === "skip",
+        ...(kind === "prop" ? { property: propertySpec(rule, module) } : {}),
       });
     }
   }

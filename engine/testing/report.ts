@@ -33,6 +33,12 @@ function errorText(r: TestResult): string {
   return `${at}${e.code}: ${e.message}`;
 }
 
+/** A property's failing input, seed and the command that runs it again (empty for other tests). */
+function propertyLines(r: TestResult): string[] {
+  if (r.reproduce === undefined) return [];
+  return [`counterexample: ${JSON.stringify(r.counterexample ?? null)}`, `seed: ${r.seed}`, `reproduce: ${r.reproduce}`];
+}
+
 function indent(text: string, by = "  "): string {
   return text
     .replace(/\n$/, "")
@@ -56,6 +62,7 @@ export function formatPretty(results: readonly TestResult[], options: { verbose?
     for (const r of failed) {
       out.push(line(r), `  ${r.file}:${r.line}`);
       if (r.error) out.push(indent(errorText(r)));
+      for (const l of propertyLines(r)) out.push(indent(l));
       if (r.output !== "") out.push("", indent(r.output));
       out.push("");
     }
@@ -97,6 +104,8 @@ export function formatJson(results: readonly TestResult[]): string {
     ...(r.error
       ? { error: { code: r.error.code, message: r.error.message, ...(r.error.loc ? { loc: { file: r.error.loc.file, line: r.error.loc.line, column: r.error.loc.column } } : {}) } }
       : {}),
+    ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    ...(r.reproduce !== undefined ? { counterexample: r.counterexample ?? null, reproduce: r.reproduce } : {}),
   }));
   return JSON.stringify(rows, null, 2) + "\n";
 }
@@ -125,8 +134,9 @@ export function formatJunit(results: readonly TestResult[]): string {
       const rule = r.name.slice(r.package.length + 1);
       const open = `    <testcase name="${xml(rule)}" classname="${xml(r.package)}" file="${xml(r.file)}" line="${r.line}" time="${seconds(r.durationNs)}"`;
       const inner: string[] = [];
-      if (r.status === "fail") inner.push(`      <failure message="${xml(`${r.name} failed`)}" type="fail"></failure>`);
-      if (r.status === "error") inner.push(`      <error message="${xml(r.error?.message ?? "")}" type="${xml(r.error?.code ?? "")}">${xml(errorText(r))}</error>`);
+      const prop = propertyLines(r).join("\n");
+      if (r.status === "fail") inner.push(`      <failure message="${xml(`${r.name} failed`)}" type="fail">${xml(prop)}</failure>`);
+      if (r.status === "error") inner.push(`      <error message="${xml(r.error?.message ?? "")}" type="${xml(r.error?.code ?? "")}">${xml([errorText(r), ...propertyLines(r)].join("\n"))}</error>`);
       if (r.status === "skip") inner.push("      <skipped/>");
       if (r.output !== "") inner.push(`      <system-out>${xml(r.output)}</system-out>`);
       out.push(inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join("\n")}\n    </testcase>`);
@@ -152,7 +162,7 @@ export function formatGithub(results: readonly TestResult[]): string {
     if (r.status !== "fail" && r.status !== "error") continue;
     const where = `file=${ghProperty(r.file)},line=${r.line}`;
     const what = r.status === "fail" ? `${r.name} failed` : `${r.name} failed: ${errorText(r)}`;
-    out.push(`::error ${where}::${ghData(what)}`);
+    out.push(`::error ${where}::${ghData([what, ...propertyLines(r)].join("\n"))}`);
   }
   const c = summarize(results);
   out.push(`guard test: ${c.pass}/${c.total} passed, ${c.fail} failed, ${c.error} errored, ${c.skip} skipped`);

@@ -3,6 +3,7 @@ import type { Location } from "../../lang/ast.js";
 import type { Policy } from "../engine.js";
 import { EvalError } from "../errors.js";
 import type { TestCase } from "./discover.js";
+import { runProperty, type PropertyOptions } from "./properties.js";
 
 export type TestStatus = "pass" | "fail" | "error" | "skip";
 
@@ -19,9 +20,13 @@ export interface TestResult {
   /** What `print` wrote during the test, one line per call. */
   output: string;
   error?: { code: string; message: string; loc?: Location };
+  /** Properties: the seed of the run; on failure the (shrunk) failing input and how to run it again. */
+  seed?: number;
+  counterexample?: unknown;
+  reproduce?: string;
 }
 
-export interface RunOptions {
+export interface RunOptions extends PropertyOptions {
   /** Only the tests whose full name (`data.pkg.test_x`) matches. */
   run?: RegExp;
   /** Milliseconds each test may run before it ends with eval_limit_error. */
@@ -49,6 +54,7 @@ export function runTests(policy: Policy, tests: readonly TestCase[], options: Ru
 function runTest(policy: Policy, test: TestCase, options: RunOptions): TestResult {
   const base = { name: test.name, package: test.package, file: test.file, line: test.line };
   if (test.skip) return { ...base, status: "skip", durationNs: 0, output: "" };
+  if (test.property) return runProperty(policy, test, test.property, options);
   const lines: string[] = [];
   const print = (message: string) => void lines.push(message);
   const start = process.hrtime.bigint();

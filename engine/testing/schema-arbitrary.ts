@@ -1,0 +1,180 @@
+// JSON Schema → fast-check arbitrary, for the property tests of `guard test` (`prop_…` rules).
+// Covers the common keywords (type, properties/required, items, enum/const, bounds, lengths, pattern, a few formats,
+// anyOf/oneOf, local $ref); other keywords are ignored. Sizes are kept small so that evaluation stays fast.
+import fc from "fast-check";
+
+/** A schema the generator cannot follow (an unsupported or dangling `$ref`, a recursive one, a bad pattern). */
+export class SchemaError extends Error {}
+
+type Schema = Record<string, unknown>;
+
+/** Items in a generated array when the schema sets no `maxItems`. */
+export const DEFAULT_MAX_ITEMS = 5;
+const DEFAULT_MAX_LENGTH = 10;
+const DEFAULT_MAX_KEYS = 3;
+
+const anyJson = (): fc.Arbitrary<unknown> => fc.jsonValue({ depthSize: "small", maxDepth: 2 }).map(noNegativeZero);
+
+function noNegativeZero(v: unknown): unknown {
+  if (Object.is(v, -0)) return 0;
+  if (Array.isArray(v)) return v.map(noNegativeZero);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, noNegativeZero(x)]));
+  return v;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An arbitrary of the JSON values a schema accepts (as plain JavaScript values). */
+export function schemaArbitrary(schema: unknown): fc.Arbitrary<unknown> {
+  return new Builder(schema).build(schema, []);
+}
+
+class Builder {
+  constructor(private readonly root: unknown) {}
+
+  build(schema: unknown, refs: readonly string[]): fc.Arbitrary<unknown> {
+    if (schema === true || schema === undefined) return anyJson();
+    if (schema === false) throw new SchemaError("the schema `false` accepts no value");
+    if (!isSchema(schema)) throw new SchemaError(`not a JSON schema: ${JSON.stringify(schema)}`);
+    if (typeof schema["$ref"] === "string") return this.ref(schema["$ref"], refs);
+    if ("const" in schema) return fc.constant(schema["const"]);
+    if (Array.isArray(schema["enum"])) {
+      if (schema["enum"].length === 0) throw new SchemaError("an empty enum accepts no value");
+      return fc.constantFrom(...(schema["enum"] as unknown[]));
+    }
+    for (const key of ["anyOf", "oneOf"]) {
+      const alts = schema[key];
+      if (Array.isArray(alts) && alts.length > 0) {
+        // the alternatives, each with the keywords beside anyOf/oneOf (a shared `type`, `properties`…)
+        const { [key]: _, ...rest } = schema;
+        return fc.oneof(...alts.map((alt) => this.build(isSchema(alt) ? { ...rest, ...alt } : alt, refs)));
+      }
+    }
+    const type = schema["type"];
+    if (Array.isArray(type)) {
+      if (type.length === 0) throw new SchemaError("an empty type list accepts no value");
+      return fc.oneof(...type.map((t) => this.typed(String(t), schema, refs)));
+    }
+    if (typeof type === "string") return this.typed(type, schema, refs);
+    return anyJson();
+  }
+
+  private ref(ref: string, refs: readonly string[]): fc.Arbitrary<unknown> {
+    const m = /^#\/(definitions|\$defs)\/([^/]+)$/.exec(ref);
+    if (!m) throw new SchemaError(`unsupported $ref ${JSON.stringify(ref)}: only "#/definitions/NAME" and "#/$defs/NAME" are supported`);
+    if (refs.includes(ref)) throw new SchemaError(`recursive $ref ${JSON.stringify(ref)} is not supported`);
+    const defs = isSchema(this.root) ? this.root[m[1]!] : undefined;
+    const name = m[2]!.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isSchema(defs) || !(name in defs)) throw new SchemaError(`$ref ${JSON.stringify(ref)}: no such definition in the schema`);
+    return this.build(defs[name], [...refs, ref]);
+  }
+
+  private typed(type: string, s: Schema, refs: readonly string[]): fc.Arbitrary<unknown> {
+    switch (type) {
+      case "null":
+        return fc.constant(null);
+      case "boolean":
+        return fc.boolean();
+      case "integer":
+        return integer(s);
+      case "number":
+        return number(s);
+      case "string":
+        return string(s);
+      case "array":
+        return this.array(s, refs);
+      case "object":
+        return this.object(s, refs);
+      default:
+        throw new SchemaError(`unknown type ${JSON.stringify(type)}`);
+    }
+  }
+
+  private array(s: Schema, refs: readonly string[]): fc.Arbitrary<unknown> {
+    const minLength = Math.max(0, Math.ceil(num(s["minItems"]) ?? 0));
+    const maxLength = Math.max(minLength, Math.floor(num(s["maxItems"]) ?? Math.max(DEFAULT_MAX_ITEMS, minLength)));
+    const item = this.build(s["items"], refs);
+    if (s["uniqueItems"] === true) return fc.uniqueArray(item, { minLength, maxLength, selector: (v) => JSON.stringify(v) });
+    return fc.array(item, { minLength, maxLength });
+  }
+
+  private object(s: Schema, refs: readonly string[]): fc.Arbitrary<unknown> {
+    const props = isSchema(s["properties"]) ? s["properties"] : {};
+    const required = Array.isArray(s["required"]) ? s["required"].map(String) : [];
+    const model: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const [k, v] of Object.entries(props)) model[k] = this.build(v, refs);
+    for (const k of required) if (!(k in model)) model[k] = anyJson();
+    const extra = s["additionalProperties"];
+    if (Object.keys(model).length === 0 && extra !== false) {
+      // no declared properties: a few free-form ones
+      const value = isSchema(extra) ? this.build(extra, refs) : anyJson();
+      return fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: DEFAULT_MAX_KEYS, noNullPrototype: true });
+    }
+    return fc.record(model, { requiredKeys: required, noNullPrototype: true });
+  }
+}
+
+function integer(s: Schema): fc.Arbitrary<unknown> {
+  let min = num(s["minimum"]);
+  let max = num(s["maximum"]);
+  const exMin = num(s["exclusiveMinimum"]);
+  const exMax = num(s["exclusiveMaximum"]);
+  if (min !== undefined) min = Math.ceil(min);
+  if (max !== undefined) max = Math.floor(max);
+  if (exMin !== undefined) min = Math.max(min ?? -Infinity, Math.floor(exMin) + 1);
+  if (exMax !== undefined) max = Math.min(max ?? Infinity, Math.ceil(exMax) - 1);
+  // draft-04 style boolean exclusives
+  if (s["exclusiveMinimum"] === true && min !== undefined) min += 1;
+  if (s["exclusiveMaximum"] === true && max !== undefined) max -= 1;
+  const lo = min ?? Math.min(-(2 ** 31), max ?? 0);
+  const hi = max ?? Math.max(2 ** 31 - 1, lo);
+  if (lo > hi) throw new SchemaError(`no integer between ${lo} and ${hi}`);
+  if (lo < Number.MIN_SAFE_INTEGER || hi > Number.MAX_SAFE_INTEGER) return fc.maxSafeInteger().filter((n) => n >= lo && n <= hi);
+  return fc.integer({ min: lo, max: hi });
+}
+
+function number(s: Schema): fc.Arbitrary<unknown> {
+  const minimum = num(s["minimum"]);
+  const maximum = num(s["maximum"]);
+  const exMin = num(s["exclusiveMinimum"]);
+  const exMax = num(s["exclusiveMaximum"]);
+  const min = exMin !== undefined && (minimum === undefined || exMin >= minimum) ? exMin : minimum;
+  const max = exMax !== undefined && (maximum === undefined || exMax <= maximum) ? exMax : maximum;
+  const minExcluded = (min !== undefined && min === exMin) || (s["exclusiveMinimum"] === true && min !== undefined);
+  const maxExcluded = (max !== undefined && max === exMax) || (s["exclusiveMaximum"] === true && max !== undefined);
+  return fc
+    .double({ noNaN: true, noDefaultInfinity: true, min: min ?? -1e9, max: max ?? 1e9, minExcluded, maxExcluded })
+    .map((n) => (Object.is(n, -0) ? 0 : n));
+}
+
+function string(s: Schema): fc.Arbitrary<unknown> {
+  const minLength = Math.max(0, Math.ceil(num(s["minLength"]) ?? 0));
+  const maxLength = Math.max(minLength, Math.floor(num(s["maxLength"]) ?? minLength + DEFAULT_MAX_LENGTH));
+  const explicitLength = s["minLength"] !== undefined || s["maxLength"] !== undefined;
+  const fits = (v: string) => !explicitLength || ([...v].length >= minLength && [...v].length <= maxLength);
+  if (typeof s["pattern"] === "string") {
+    let re: RegExp;
+    try {
+      re = new RegExp(s["pattern"]);
+    } catch (e) {
+      throw new SchemaError(`invalid pattern ${JSON.stringify(s["pattern"])}: ${(e as Error).message}`);
+    }
+    return fc.stringMatching(re).filter(fits);
+  }
+  switch (s["format"]) {
+    case "date-time":
+      return fc
+        .date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true })
+        .map((d) => d.toISOString())
+        .filter(fits);
+    case "email":
+      return fc.emailAddress().filter(fits);
+    case "uri":
+      return fc.webUrl().filter(fits);
+    case "ipv4":
+      return fc.ipV4().filter(fits);
+    default:
+      return fc.string({ minLength, maxLength, unit: "grapheme-ascii" });
+  }
+}
