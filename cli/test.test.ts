@@ -174,6 +174,26 @@ prop_positive if input.qty > 0
     expect(JSON.parse(missing.stdout)).toMatchObject([{ status: "error", error: { message: "no schema for input: schemas/nope.json not found" } }]);
   });
 
+  it("--coverage reports the policy lines the tests evaluated; --threshold fails below it", () => {
+    const dir = fixture({ ...passing, "authz/policy.rego": policy + "\ndeny if input.x == 1\n" });
+    const r = guard(["test", "--coverage"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout.endsWith(`SKIPPED: 1/3\n\nCOVERAGE\n${RULE}\nauthz/policy.rego: 80.0% (4/5), not covered: 10\n${RULE}\nTotal: 80.0%\n`)).toBe(true);
+    expect(r.stdout).not.toMatch(/policy_test\.rego: \d/);
+    const json = guard(["test", "--coverage", "--format", "json"], dir);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      results: [{ name: "data.authz.test_admin_allowed", status: "pass" }, {}, {}],
+      coverage: { files: { "authz/policy.rego": { covered: [3, 5, 6, 7], not_covered: [10], coverage: 80 } }, coverage: 80 },
+    });
+    expect(guard(["test", "--coverage", "--threshold", "80"], dir).status).toBe(0);
+    const low = guard(["test", "--coverage", "--threshold", "90"], dir);
+    expect(low.status).toBe(1);
+    expect(low.stderr).toBe("coverage 80.0% is below the threshold 90%\n");
+    expect(low.stdout).toContain("Total: 80.0%\n");
+  });
+
   it("exits 2 when the policies do not compile", () => {
     const r = guard(["test", "."], fixture({ "p_test.rego": "package p\n\ntest_x if y\n" }));
     expect(r.status).toBe(2);
@@ -183,7 +203,7 @@ prop_positive if input.qty > 0
 
   it("exits 2 on bad arguments", () => {
     const dir = fixture(passing);
-    for (const args of [["--format", "xml"], ["--timeout", "soon"], ["--run", "("], ["--bogus"], ["--run"], ["--seed", "x"], ["--runs", "0"]]) {
+    for (const args of [["--format", "xml"], ["--timeout", "soon"], ["--run", "("], ["--bogus"], ["--run"], ["--seed", "x"], ["--runs", "0"], ["--coverage", "--threshold", "x"], ["--threshold", "50"]]) {
       const r = guard(["test", ...args], dir);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^guard test: /);

@@ -6,10 +6,11 @@ import { Policy, type Source } from "../engine/engine.js";
 import { CompileFailure } from "../engine/errors.js";
 import { policyTests } from "../engine/testing/discover.js";
 import { REPORT_FORMATS, formatReport, type ReportFormat } from "../engine/testing/report.js";
-import { runTests, summarize } from "../engine/testing/run.js";
+import { formatPercent, runTestsWithCoverage, type CoverageReport } from "../engine/testing/coverage.js";
+import { runTests, summarize, type TestResult } from "../engine/testing/run.js";
 
 export const TEST_USAGE = `Usage: guard test [PATH…] [--run REGEX] [-v] [--format pretty|json|junit|github] [--timeout DURATION]
-                  [--seed N] [--runs N]
+                  [--seed N] [--runs N] [--coverage [--threshold N]]
 
 Runs the tests of the bundles: every rule named test_… (in any module, usually *_test.guard / *_test.rego).
 A test passes when its rule is defined and true; todo_test_… rules are reported as skipped.
@@ -31,9 +32,14 @@ Options:
   --engine ENGINE      compiled (default) or reference
   --seed N             the seed of the property tests (default: derived from each test's name)
   --runs N             inputs tried per property (overrides custom.runs)
+  -c, --coverage       report which lines of the policies (not the *_test files) the tests evaluated: per file
+                       the covered / coverable lines (rule heads and body literals) and those not covered, and
+                       the total; pretty adds a COVERAGE section, json becomes {"results": […], "coverage": {…}}.
+                       Runs on the reference engine.
+  --threshold N        with --coverage: exit 1 when the total coverage is below N percent
 
-Exit codes: 0 every test passed (skipped ones allowed), 1 a test failed or errored,
-2 the policies do not compile or the arguments are wrong.
+Exit codes: 0 every test passed (skipped ones allowed), 1 a test failed or errored (or the coverage is
+below --threshold), 2 the policies do not compile or the arguments are wrong.
 `;
 
 class UsageError extends Error {}
@@ -65,10 +71,12 @@ interface Options {
   engine: "compiled" | "reference";
   seed?: number;
   runs?: number;
+  coverage: boolean;
+  threshold?: number;
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { paths: [], verbose: false, format: "pretty", engine: "compiled" };
+  const o: Options = { paths: [], verbose: false, format: "pretty", engine: "compiled", coverage: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -101,10 +109,16 @@ function parseArgs(args: string[]): Options {
       const v = value();
       if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new UsageError(`invalid --runs \`${v}\`: use a positive integer`);
       o.runs = Number(v);
+    } else if (a === "-c" || a === "--coverage") o.coverage = true;
+    else if (a === "--threshold") {
+      const v = value();
+      if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 100) throw new UsageError(`invalid --threshold \`${v}\`: use a percentage from 0 to 100`);
+      o.threshold = Number(v);
     } else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a}`);
     else o.paths.push(a);
   }
   if (o.paths.length === 0) o.paths.push(".");
+  if (o.threshold !== undefined && !o.coverage) throw new UsageError("--threshold needs --coverage");
   return o;
 }
 
@@ -149,19 +163,20 @@ export async function testCommand(args: string[]): Promise<number> {
     throw e;
   }
   const schemaDir = o.paths.map((p) => (isDirectory(p) ? p : dirname(p)));
-  const results = runTests(policy, policyTests(policy), {
-    run: o.run,
-    timeoutMs: o.timeoutMs,
-    engine: o.engine,
-    seed: o.seed,
-    runs: o.runs,
-    schemaDir,
-  });
+  const runOptions = { run: o.run, timeoutMs: o.timeoutMs, engine: o.engine, seed: o.seed, runs: o.runs, schemaDir };
+  let results: TestResult[];
+  let coverage: CoverageReport | undefined;
+  if (o.coverage) ({ results, coverage } = runTestsWithCoverage(policy, policyTests(policy), runOptions));
+  else results = runTests(policy, policyTests(policy), runOptions);
   if (results.length === 0 && o.format === "pretty") {
     process.stderr.write("guard test: no tests found\n");
     return 0;
   }
-  process.stdout.write(formatReport(o.format, results, { verbose: o.verbose }));
+  process.stdout.write(formatReport(o.format, results, { verbose: o.verbose, coverage }));
   const c = summarize(results);
+  if (coverage && o.threshold !== undefined && coverage.coverage < o.threshold) {
+    process.stderr.write(`coverage ${formatPercent(coverage.coverage)} is below the threshold ${o.threshold}%\n`);
+    return 1;
+  }
   return c.fail > 0 || c.error > 0 ? 1 : 0;
 }

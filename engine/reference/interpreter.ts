@@ -46,6 +46,8 @@ export interface EvalOptions {
   maxSteps?: number;
   /** Milliseconds the query may run before it ends with eval_limit_error. */
   timeoutMs?: number;
+  /** Called with the location of each literal each time it holds, and of each rule head whose value is produced. */
+  coverage?: (loc: A.Location) => void;
 }
 
 /** What `with` has replaced, and the documents computed under it. */
@@ -127,7 +129,11 @@ export class Interpreter {
     if (index < 0) index = 0; // report the unsafe variable from the first literal
     const lit = literals[index]!;
     const rest = [...literals.slice(0, index), ...literals.slice(index + 1)];
-    for (const next of this.literal(lit, env, ctx)) yield* this.body(rest, next, ctx);
+    const cover = this.options.coverage;
+    for (const next of this.literal(lit, env, ctx)) {
+      cover?.(lit.loc);
+      yield* this.body(rest, next, ctx);
+    }
   }
 
   private *literal(lit: A.Literal, env: Env, ctx: Context): Generator<Env> {
@@ -615,6 +621,7 @@ export class Interpreter {
       const rule = def.rule;
       if (rule.default) {
         defaultValue = this.constant(rule.head.value!, ctx);
+        this.options.coverage?.(rule.head.loc);
         continue;
       }
       for (const v of this.ruleOutputs(rule, this.bindArgs(rule.head.args!, args, ctx), ctx)) {
@@ -655,6 +662,7 @@ export class Interpreter {
       for (const body of [rule.body, ...rule.alternatives]) {
         for (const env of body ? this.body(body.literals, start, ctx) : [start]) {
           produced = true;
+          this.options.coverage?.(rule.head.loc);
           yield* this.headValue(rule.head.value, env, ctx);
         }
       }
@@ -663,6 +671,7 @@ export class Interpreter {
         let hit = false;
         for (const env of el.body ? this.body(el.body.literals, start, ctx) : [start]) {
           hit = true;
+          this.options.coverage?.(el.loc);
           yield* this.headValue(el.value ?? { kind: "boolean", value: true, loc: el.loc }, env, ctx);
         }
         if (hit) break;
@@ -751,7 +760,10 @@ export class Interpreter {
       for (const r of multi) {
         for (const body of [r.rule.body, ...r.rule.alternatives]) {
           for (const env of body ? this.body(body.literals, new Map(), ctx) : [new Map() as Env]) {
-            for (const [v] of this.term(r.rule.head.contains!, env, ctx)) out.add(v);
+            for (const [v] of this.term(r.rule.head.contains!, env, ctx)) {
+              this.options.coverage?.(r.rule.head.loc);
+              out.add(v);
+            }
           }
         }
       }
@@ -763,6 +775,7 @@ export class Interpreter {
     for (const r of complete) {
       if (r.rule.default) {
         defaultValue = this.constant(r.rule.head.value!, ctx);
+        this.options.coverage?.(r.rule.head.loc);
         continue;
       }
       for (const v of this.ruleOutputs(r.rule, [new Map()], ctx)) {
@@ -783,6 +796,7 @@ export class Interpreter {
       for (const body of [rule.body, ...rule.alternatives]) {
         for (const env of body ? this.body(body.literals, new Map(), ctx) : [new Map() as Env]) {
           for (const [keys, env1] of this.collection(r.rest, env, ctx, (vs) => vs)) {
+            this.options.coverage?.(rule.head.loc);
             const path = keys as Value[];
             if (r.kind === "multi") {
               for (const [v] of this.term(rule.head.contains!, env1, ctx)) doc = insertAt(doc, path, new SetValue([v]), true, rule.loc);

@@ -116,7 +116,7 @@ export function runProperty(policy: Policy, test: TestCase, spec: PropertySpec, 
   } catch (e) {
     return { ...base, status: "error", durationNs: elapsed(), output: "", error: errorInfo(e) };
   }
-  const evalOptions = { timeoutMs: options.timeoutMs, engine: options.engine };
+  const evalOptions = { timeoutMs: options.timeoutMs, engine: options.engine, coverage: options.coverage };
   // The first failure fixes its kind (false, or an evaluation error): shrinking keeps to inputs failing the same way.
   let kind: "fail" | "error" | undefined;
   const holds = (input: unknown) => {

@@ -1,4 +1,5 @@
 // Reports of `guard test` results: pretty (as `opa test` prints), json, junit (XML) and github (workflow annotations).
+import { coverageJson, formatCoveragePretty, type CoverageReport } from "./coverage.js";
 import { summarize, type TestResult } from "./run.js";
 
 export type ReportFormat = "pretty" | "json" | "junit" | "github";
@@ -48,7 +49,7 @@ function indent(text: string, by = "  "): string {
 }
 
 /** `opa test`'s report: failures, a summary by file (every test with `verbose`, with print output), counts. */
-export function formatPretty(results: readonly TestResult[], options: { verbose?: boolean } = {}): string {
+export function formatPretty(results: readonly TestResult[], options: ReportOptions = {}): string {
   const verbose = options.verbose === true;
   const counts = summarize(results);
   const out: string[] = [];
@@ -88,11 +89,12 @@ export function formatPretty(results: readonly TestResult[], options: { verbose?
   if (counts.fail > 0) out.push(`FAIL: ${counts.fail}/${total}`);
   if (counts.skip > 0) out.push(`SKIPPED: ${counts.skip}/${total}`);
   if (counts.error > 0) out.push(`ERROR: ${counts.error}/${total}`);
-  return out.join("\n") + "\n";
+  const text = out.join("\n") + "\n";
+  return options.coverage ? `${text}\n${formatCoveragePretty(options.coverage)}` : text;
 }
 
-/** Every result as JSON (times in nanoseconds). */
-export function formatJson(results: readonly TestResult[]): string {
+/** Every result as JSON (times in nanoseconds); with coverage, an object `{results, coverage}`. */
+export function formatJson(results: readonly TestResult[], coverage?: CoverageReport): string {
   const rows = results.map((r) => ({
     name: r.name,
     package: r.package,
@@ -107,7 +109,7 @@ export function formatJson(results: readonly TestResult[]): string {
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(r.reproduce !== undefined ? { counterexample: r.counterexample ?? null, reproduce: r.reproduce } : {}),
   }));
-  return JSON.stringify(rows, null, 2) + "\n";
+  return JSON.stringify(coverage ? { results: rows, coverage: coverageJson(coverage) } : rows, null, 2) + "\n";
 }
 
 function xml(text: string): string {
@@ -169,12 +171,18 @@ export function formatGithub(results: readonly TestResult[]): string {
   return out.join("\n") + "\n";
 }
 
-export function formatReport(format: ReportFormat, results: readonly TestResult[], options: { verbose?: boolean } = {}): string {
+export interface ReportOptions {
+  verbose?: boolean;
+  /** Shown by the pretty (a COVERAGE section) and json (a `coverage` member) reports. */
+  coverage?: CoverageReport;
+}
+
+export function formatReport(format: ReportFormat, results: readonly TestResult[], options: ReportOptions = {}): string {
   switch (format) {
     case "pretty":
       return formatPretty(results, options);
     case "json":
-      return formatJson(results);
+      return formatJson(results, options.coverage);
     case "junit":
       return formatJunit(results);
     case "github":

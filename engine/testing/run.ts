@@ -32,6 +32,8 @@ export interface RunOptions extends PropertyOptions {
   /** Milliseconds each test may run before it ends with eval_limit_error. */
   timeoutMs?: number;
   engine?: "compiled" | "reference";
+  /** Called for each literal and rule head evaluated (the reference engine only; see coverage.ts). */
+  coverage?: (loc: Location) => void;
   /** Called after each test (for progress reporting). */
   onResult?: (result: TestResult) => void;
 }
@@ -61,7 +63,7 @@ function runTest(policy: Policy, test: TestCase, options: RunOptions): TestResul
   let status: TestStatus;
   let error: TestResult["error"];
   try {
-    const value = policy.evaluate(test.path, { print, timeoutMs: options.timeoutMs, engine: options.engine });
+    const value = policy.evaluate(test.path, { print, timeoutMs: options.timeoutMs, engine: options.engine, coverage: options.coverage });
     status = value === true ? "pass" : "fail";
   } catch (e) {
     status = "error";
