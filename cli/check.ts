@@ -1,6 +1,6 @@
 // `guard check`: compile bundles and report every error, as `opa check` does; `--strict` adds its strict checks.
-import { loadBundle } from "../engine/bundle.js";
-import { Policy, type Source } from "../engine/engine.js";
+import { loadBundles } from "../engine/bundle.js";
+import { Policy } from "../engine/engine.js";
 import type { CompileError } from "../engine/errors.js";
 
 export const CHECK_USAGE = `Usage: guard check [PATH…] [--strict] [--format pretty|json|github]
@@ -35,15 +35,7 @@ export async function checkCommand(args: string[]): Promise<number> {
       return 2;
     } else paths.push(a);
   }
-  const sources: Source[] = [];
-  const data: Record<string, unknown> = {};
-  const errors: CompileError[] = [];
-  for (const p of paths.length > 0 ? paths : ["."]) {
-    const bundle = loadBundle(p);
-    errors.push(...bundle.errors);
-    sources.push(...bundle.sources);
-    Object.assign(data, bundle.data);
-  }
+  const { sources, data, errors } = loadBundles(paths.length > 0 ? paths : ["."]);
   if (errors.length === 0) errors.push(...Policy.tryCompile(sources, { data, strict }).errors);
   process.stdout.write(render(errors, format, sources.length));
   return errors.length > 0 ? 2 : 0;

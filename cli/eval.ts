@@ -1,6 +1,6 @@
 // `guard eval`: evaluate a query against a bundle, as `opa eval` does.
 import { readFileSync } from "node:fs";
-import { loadBundle } from "../engine/bundle.js";
+import { loadBundles } from "../engine/bundle.js";
 import { Policy } from "../engine/engine.js";
 import { CompileFailure, EvalError } from "../engine/errors.js";
 import { fromJSON, stringifyValue, toJSON, type Value } from "../engine/value/value.js";
@@ -64,16 +64,10 @@ export async function evalCommand(args: string[]): Promise<number> {
     return 2;
   }
 
-  const sources = [];
-  const data: Record<string, unknown> = {};
-  for (const b of bundles) {
-    const loaded = loadBundle(b);
-    if (loaded.errors.length > 0) {
-      for (const e of loaded.errors) process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    sources.push(...loaded.sources);
-    Object.assign(data, loaded.data);
+  const { sources, data, errors } = loadBundles(bundles);
+  if (errors.length > 0) {
+    for (const e of errors) process.stderr.write(`${e.message}\n`);
+    return 2;
   }
   let input: Value | undefined;
   if (inputFile !== undefined) {

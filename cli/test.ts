@@ -1,8 +1,8 @@
 // `guard test`: run the `test_` rules of bundles, as `opa test` does, and the `prop_` rules (property tests).
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
-import { loadBundle } from "../engine/bundle.js";
-import { Policy, type Source } from "../engine/engine.js";
+import { loadBundles } from "../engine/bundle.js";
+import { Policy } from "../engine/engine.js";
 import { CompileFailure } from "../engine/errors.js";
 import { policyTests } from "../engine/testing/discover.js";
 import { REPORT_FORMATS, formatReport, type ReportFormat } from "../engine/testing/report.js";
@@ -141,16 +141,10 @@ export async function testCommand(args: string[]): Promise<number> {
     }
     throw e;
   }
-  const sources: Source[] = [];
-  const data: Record<string, unknown> = {};
-  for (const p of o.paths) {
-    const loaded = loadBundle(p);
-    if (loaded.errors.length > 0) {
-      for (const e of loaded.errors) process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    sources.push(...loaded.sources);
-    Object.assign(data, loaded.data);
+  const { sources, data, errors } = loadBundles(o.paths);
+  if (errors.length > 0) {
+    for (const e of errors) process.stderr.write(`${e.message}\n`);
+    return 2;
   }
   let policy: Policy;
   try {

@@ -67,33 +67,44 @@ export function loadBundle(root: string, options: LoadOptions = {}): LoadedBundl
   return { sources, data, errors };
 }
 
-function mergeAt(target: Record<string, unknown>, path: string[], doc: unknown, file: string, errors: CompileError[]): void {
+/** Several bundles as one policy set: their sources together, their data merged (a path defined twice is an error). */
+export function loadBundles(roots: readonly string[], options: LoadOptions = {}): LoadedBundle {
+  const out: LoadedBundle = { sources: [], data: {}, errors: [] };
+  for (const root of roots) {
+    const b = loadBundle(root, options);
+    out.sources.push(...b.sources);
+    out.errors.push(...b.errors);
+    mergeAt(out.data, [], b.data, root, out.errors);
+  }
+  return out;
+}
+
+/** Merges `doc` into `target` at `path`; `at` is where `target` is below `data` (for messages). */
+function mergeAt(target: Record<string, unknown>, path: string[], doc: unknown, file: string, errors: CompileError[], at: string[] = []): void {
   if (path.length === 0) {
     if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
       errors.push({ code: "rego_compile_error", message: `${file}: a data file at the bundle root must hold an object` });
       return;
     }
     for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-      if (k in target && typeof target[k] === "object" && typeof v === "object" && v !== null && !Array.isArray(v)) {
-        mergeAt(target[k] as Record<string, unknown>, [], v, file, errors);
-      } else if (k in target) {
-        errors.push({ code: "rego_compile_error", message: `${file}: data.${k} is defined twice` });
-      } else {
-        target[k] = v;
-      }
+      const existing = target[k];
+      const bothObjects = typeof existing === "object" && existing !== null && !Array.isArray(existing) && typeof v === "object" && v !== null && !Array.isArray(v);
+      if (bothObjects) mergeAt(existing as Record<string, unknown>, [], v, file, errors, [...at, k]);
+      else if (k in target) errors.push({ code: "rego_compile_error", message: `${file}: data.${[...at, k].join(".")} is defined twice` });
+      else target[k] = v;
     }
     return;
   }
   const [first, ...rest] = path;
   const child = (target[first!] ??= {}) as Record<string, unknown>;
   if (typeof child !== "object" || Array.isArray(child)) {
-    errors.push({ code: "rego_compile_error", message: `${file}: data.${path.join(".")} conflicts with another data file` });
+    errors.push({ code: "rego_compile_error", message: `${file}: data.${[...at, ...path].join(".")} conflicts with another data file` });
     return;
   }
   if (rest.length === 0 && (typeof doc !== "object" || doc === null || Array.isArray(doc))) {
     target[first!] = doc;
     return;
   }
-  mergeAt(child, rest, doc, file, errors);
+  mergeAt(child, rest, doc, file, errors, [...at, first!]);
 }
 
