@@ -1,23 +1,10 @@
 // Token soups: random sequences of Rego tokens, mostly lexically valid and syntactically invalid.
 import fc from "fast-check";
+import { REGO_KEYWORDS } from "./rego-text-lexical.js";
 
 /** Rego tokens (and near-tokens) for token soups. */
 export const REGO_TOKEN_SOUP: readonly string[] = [
-  "package",
-  "import",
-  "as",
-  "default",
-  "if",
-  "contains",
-  "else",
-  "some",
-  "in",
-  "every",
-  "not",
-  "with",
-  "true",
-  "false",
-  "null",
+  ...REGO_KEYWORDS,
   "data",
   "input",
   "rego.v1",

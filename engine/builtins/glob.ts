@@ -5,7 +5,7 @@
 // (a class holds either a list or a single range), `{a,b}` alternatives (nested patterns), `\` escapes.
 // `,` is special only inside `{}`, and `}` only when a `{` is open; an unclosed `{` ends with the pattern.
 // The pattern is parsed as gobwas's lexer and parser do (the same errors) and matched as an anchored RegExp.
-import { isSet, type Value } from "../value/value.js";
+import { typeName, type Value } from "../value/value.js";
 import { arrayOf, boolean, nul, string, union } from "./types.js";
 import { BuiltinError, type BuiltinRegistry } from "./registry.js";
 import { str } from "./args.js";
@@ -260,24 +260,6 @@ export function globMatch(pattern: string, delimiters: string[], value: string):
 /** gobwas/glob's QuoteMeta: a backslash before each of `*?\[]{}`. */
 export function globQuoteMeta(s: string): string {
   return s.replace(/[*?\\[\]{}]/g, "\\$&");
-}
-
-function typeName(v: Value | undefined): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (isSet(v)) return "set";
-  switch (typeof v) {
-    case "boolean":
-      return "boolean";
-    case "number":
-    case "bigint":
-      return "number";
-    case "string":
-      return "string";
-    case "undefined":
-      return "undefined";
-  }
-  return "object";
 }
 
 function delimitersOf(v: Value | undefined): string[] {

@@ -11,6 +11,7 @@ import {
   MapObject,
   sortedEntries,
   compare,
+  typeName,
   type Value,
 } from "../value/value.js";
 import { any, arrayOf, boolean, number, objectOf, setOf, string, union } from "./types.js";
@@ -29,31 +30,15 @@ export { sprintf };
 // ---------------------------------------------------------------------------------------------------------------
 // Operands
 
-function typeNameOf(v: Value): string {
-  if (v === null) return "null";
-  switch (typeof v) {
-    case "boolean":
-      return "boolean";
-    case "number":
-    case "bigint":
-      return "number";
-    case "string":
-      return "string";
-  }
-  if (Array.isArray(v)) return "array";
-  if (isSet(v)) return "set";
-  return "object";
-}
-
 /** Members of an array or set that must all be strings (OPA's StringSliceOperand / element errors). */
 function stringElems(v: Value, pos: number): string[] {
   const items = Array.isArray(v) ? v : isSet(v) ? v.sorted() : undefined;
-  if (!items) throw new OperandError(`operand ${pos} must be one of {array, set} but got ${typeNameOf(v)}`);
+  if (!items) throw new OperandError(`operand ${pos} must be one of {array, set} but got ${typeName(v)}`);
   const out: string[] = [];
   for (const x of items) {
     if (typeof x !== "string") {
-      const tpe = typeNameOf(v);
-      throw new OperandError(`operand ${pos} must be ${tpe} of strings but got ${tpe} containing ${typeNameOf(x)}`);
+      const tpe = typeName(v);
+      throw new OperandError(`operand ${pos} must be ${tpe} of strings but got ${tpe} containing ${typeName(x)}`);
     }
     out.push(x);
   }
@@ -68,7 +53,7 @@ const strOrColl = union(string, arrayOf(string), setOf(string));
 function prefixMatchArg(v: Value, pos: number): string[] {
   if (typeof v === "string") return [v];
   if (Array.isArray(v) || isSet(v)) return stringElems(v, pos);
-  throw new OperandError(`operand ${pos} must be one of {string, set, array} but got ${typeNameOf(v)}`);
+  throw new OperandError(`operand ${pos} must be one of {string, set, array} but got ${typeName(v)}`);
 }
 
 export function register(r: BuiltinRegistry): void {
@@ -84,7 +69,7 @@ export function register(r: BuiltinRegistry): void {
     impl: (args) => {
       const sep = str(args, 0);
       const c = args[1];
-      if (!Array.isArray(c) && !isSet(c)) throw new OperandError(`operand 2 must be one of {set, array} but got ${typeNameOf(c ?? null)}`);
+      if (!Array.isArray(c) && !isSet(c)) throw new OperandError(`operand 2 must be one of {set, array} but got ${typeName(c ?? null)}`);
       return stringElems(c, 2).join(sep);
     },
   });
