@@ -7,17 +7,11 @@ import { literalVars } from "../compile/safety.js";
 import { EvalError } from "../errors.js";
 import type { Value } from "../value/value.js";
 import { Emitter, type EmitResult } from "./emit.js";
+import type { EvalOptions } from "../reference/context.js";
 import { Runtime, type CompiledFn, type Ctx, type NodeFn, type QueryState } from "./runtime.js";
 
-export interface CompiledEvalOptions {
-  input?: Value;
-  strictBuiltinErrors?: boolean;
-  nowNs?: bigint;
-  print?: (message: string) => void;
-  maxSteps?: number;
-  /** Milliseconds the query may run before it ends with eval_limit_error. */
-  timeoutMs?: number;
-}
+/** The compiled engine takes the reference's options, except coverage (which the reference alone records). */
+export type CompiledEvalOptions = Omit<EvalOptions, "coverage">;
 
 type QueryFn = (ctx: Ctx) => Record<string, Value>[];
 

@@ -2,18 +2,6 @@
 import type * as A from "../../lang/ast.js";
 import { parseNumberLiteral } from "../value/value.js";
 
-export function refName(t: A.Term): string[] | undefined {
-  if (t.kind === "var") return [t.name];
-  if (t.kind === "ref" && t.head.kind === "var" && t.path.every((p) => p.kind === "string")) {
-    return [t.head.name, ...t.path.map((p) => (p as A.StringTerm).value)];
-  }
-  return undefined;
-}
-
-export function isPattern(t: A.Term): boolean {
-  return t.kind === "var" || t.kind === "array" || t.kind === "object";
-}
-
 export function numberText(raw: string): string {
   const v = parseNumberLiteral(raw);
   return typeof v === "bigint" ? `${v}n` : Object.is(v, -0) ? "-0" : String(v);

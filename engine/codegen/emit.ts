@@ -6,8 +6,9 @@
 // This file holds rules, bodies and literals; emit-terms.ts the terms.
 import type * as A from "../../lang/ast.js";
 import type { RuleEntry } from "../compile/rule-tree.js";
-import { isReady, withoutOutputArg } from "../compile/safety.js";
-import { constantText, isPattern, refName } from "./constants.js";
+import { isPatternish, isReady, withoutOutputArg } from "../compile/safety.js";
+import { refName } from "../compile/walk.js";
+import { constantText } from "./constants.js";
 import { TermEmitter, type K, type Scope } from "./emit-terms.js";
 
 export interface EmitResult {
@@ -288,7 +289,7 @@ export class Emitter extends TermEmitter {
 
   /** `a = b` / `a := b`: evaluate the side that can be evaluated and match the other against it. */
   private unify(a: A.Term, b: A.Term, sc: Scope, k: K): string {
-    if (this.ready(b, sc) || (!this.ready(a, sc) && !isPattern(b))) return this.term(b, sc, (v, s) => this.match(a, v, s, k));
+    if (this.ready(b, sc) || (!this.ready(a, sc) && !isPatternish(b))) return this.term(b, sc, (v, s) => this.match(a, v, s, k));
     if (this.ready(a, sc)) return this.term(a, sc, (v, s) => this.match(b, v, s, k));
     if (a.kind === "array" && b.kind === "array" && a.items.length === b.items.length) {
       const step = (i: number, s: Scope): string => (i === a.items.length ? k(s) : this.unify(a.items[i]!, b.items[i]!, s, (s2) => step(i + 1, s2)));

@@ -84,3 +84,12 @@ export function walkRule(rule: A.Rule, visit: TermVisitor): void {
     if (e.body) walkBody(e.body, visit);
   }
 }
+
+/** The dotted name a var or a ref of names stands for (`data.lib.f` → ["data", "lib", "f"]), if it is one. */
+export function refName(t: A.Term): string[] | undefined {
+  if (t.kind === "var") return [t.name];
+  if (t.kind === "ref" && t.head.kind === "var" && t.path.every((p) => p.kind === "string")) {
+    return [t.head.name, ...t.path.map((p) => (p as A.StringTerm).value)];
+  }
+  return undefined;
+}

@@ -39,14 +39,6 @@ export interface Context {
 
 export const UNDEFINED_DOC = Symbol("undefined");
 
-export function refName(t: A.Term): string[] | undefined {
-  if (t.kind === "var") return [t.name];
-  if (t.kind === "ref" && t.head.kind === "var" && t.path.every((p) => p.kind === "string")) {
-    return [t.head.name, ...t.path.map((p) => (p as A.StringTerm).value)];
-  }
-  return undefined;
-}
-
 /** [key, value] pairs of a collection in Rego's iteration order; none for scalars. */
 export function members(v: Value): [Value, Value][] {
   if (Array.isArray(v)) return v.map((x, i) => [i, x]);

@@ -20,7 +20,8 @@ import {
 import { patternVars } from "../compile/resolve.js";
 import { patch } from "../value/documents.js";
 import { isPatternish, isReady, literalVars, termReady } from "../compile/safety.js";
-import { hasMember, index, members, objectSizeOf, refName, type Context, type Env } from "./context.js";
+import { refName } from "../compile/walk.js";
+import { hasMember, index, members, objectSizeOf, type Context, type Env } from "./context.js";
 import { RuleEvaluator } from "./rules.js";
 
 export type { EvalOptions, Program } from "./context.js";

@@ -14,7 +14,8 @@ import {
   type Value,
 } from "../value/value.js";
 import { indexPath, insertAt, isPrefix, mergeDocs, patch } from "../value/documents.js";
-import { refName, UNDEFINED_DOC, walk, type Context, type Env, type EvalOptions, type Program } from "./context.js";
+import { refName } from "../compile/walk.js";
+import { UNDEFINED_DOC, walk, type Context, type Env, type EvalOptions, type Program } from "./context.js";
 
 export abstract class RuleEvaluator {
   protected steps = 0;
