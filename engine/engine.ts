@@ -101,11 +101,24 @@ export class Policy {
     return { policy: new Policy(state, data, builtins, modules), errors };
   }
 
+  private readonly queryBodies = new Map<string, A.Body>();
+
+  /** A query parsed and resolved once per text (queries repeat: the same decision for many inputs). */
+  private queryBody(text: string): A.Body {
+    let body = this.queryBodies.get(text);
+    if (body === undefined) {
+      const parsed = parseQuery(text);
+      if (!parsed.body) throw new CompileFailure(parsed.diagnostics.map((d) => ({ code: "rego_parse_error", message: d.message, loc: d.loc })));
+      body = resolveQuery(parsed.body, { packagePath: [], globals: new Map() });
+      if (this.queryBodies.size >= 1000) this.queryBodies.clear(); // bounded: query texts are few in practice
+      this.queryBodies.set(text, body);
+    }
+    return body;
+  }
+
   /** Evaluates a query (`data.authz.allow`, `x := data.a[_]`); returns every solution's bindings. */
   query(text: string, options: QueryOptions = {}): Bindings[] {
-    const parsed = parseQuery(text);
-    if (!parsed.body) throw new CompileFailure(parsed.diagnostics.map((d) => ({ code: "rego_parse_error", message: d.message, loc: d.loc })));
-    const body = resolveQuery(parsed.body, { packagePath: [], globals: new Map() });
+    const body = this.queryBody(text);
     if (options.engine === "reference") return this.interpreter(options).query(body);
     return this.compiled.query(body, text, options);
   }
@@ -115,9 +128,7 @@ export class Policy {
    * expression (`data.authz.allow`), that expression's value (shown even when it is `false`).
    */
   eval(text: string, options: QueryOptions = {}): QueryResult[] {
-    const parsed = parseQuery(text);
-    if (!parsed.body) throw new CompileFailure(parsed.diagnostics.map((d) => ({ code: "rego_parse_error", message: d.message, loc: d.loc })));
-    let body = resolveQuery(parsed.body, { packagePath: [], globals: new Map() });
+    let body = this.queryBody(text);
     const only = body.literals.length === 1 ? body.literals[0]! : undefined;
     const single = only !== undefined && !only.negated && only.expr.kind === "term-expr" && only.with.length === 0;
     if (single) {
