@@ -58,6 +58,7 @@ export class CompiledProgram {
         this.builtinMap,
         this.module,
       );
+      if (this.queries.size >= 1000) this.queries.clear(); // bounded, like the parsed queries
       this.queries.set(text, fn);
     }
     return fn(this.context(options));
