@@ -1,0 +1,127 @@
+// The JSON Schema of guard.yaml: the one place the configuration's fields are declared (and documented; the
+// configuration reference is generated from these descriptions).
+
+const duration = { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)\\s*$", description: "A duration: `500ms`, `30s`, `5m`, `1h`." };
+const size = { type: ["string", "integer"], pattern: "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?\\s*$", description: "A size in bytes, or with a unit: `512KB`, `10MiB`." };
+const name = { type: "string", pattern: "^[a-z][a-z0-9_-]{0,62}$", description: "Lower case letters, digits, `-` and `_`, starting with a letter." };
+
+const credential = {
+  type: "object",
+  description: "Where the gateway reads the credential it injects upstream. The job never sees it.",
+  additionalProperties: false,
+  properties: {
+    env: { type: "string", minLength: 1, description: "The name of an environment variable holding the secret." },
+    file: { type: "string", minLength: 1, description: "A file holding the secret (trailing newline trimmed)." },
+    scheme: { enum: ["x-api-key", "bearer", "basic", "header"], description: "How it is sent: `x-api-key` (the default for anthropic), `bearer` (the default for http), `basic`, or `header` (a header named by `header`)." },
+    header: { type: "string", minLength: 1, description: "The header name, with `scheme: header`." },
+    username: { type: "string", description: "The user name, with `scheme: basic` (the secret is the password)." },
+  },
+  oneOf: [{ required: ["env"] }, { required: ["file"] }],
+};
+
+const provider = {
+  type: "object",
+  description: "An OIDC identity provider whose tokens the gateway accepts.",
+  additionalProperties: false,
+  required: ["issuer", "audience"],
+  properties: {
+    name: { ...name, description: "A name for logs and `identity.provider` (default: the preset, or `oidc`)." },
+    preset: { enum: ["github-actions", "gitlab-ci"], description: "Maps that CI's token claims to `identity` fields (repository, ref, workflow, environment, run_id, actor)." },
+    issuer: { type: "string", minLength: 1, description: "The exact `iss` claim expected, e.g. `https://token.actions.githubusercontent.com`." },
+    audience: { anyOf: [{ type: "string", minLength: 1 }, { type: "array", items: { type: "string", minLength: 1 }, minItems: 1 }], description: "The `aud` value(s) accepted." },
+    jwks_url: { type: "string", format: "uri", description: "Where the signing keys are (default: the issuer's OIDC discovery document's `jwks_uri`). Cached; refetched when a token names an unknown key id." },
+    keys: { type: "array", items: { type: "object" }, minItems: 1, description: "Public keys as JWKs, instead of a JWKS URL (air-gapped set-ups, tests)." },
+    algorithms: { type: "array", items: { enum: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"] }, minItems: 1, description: "Signature algorithms accepted (default `[RS256, ES256]`). Symmetric algorithms and `none` are never accepted." },
+    clock_skew: { ...duration, description: "Leeway for `exp`, `nbf` and `iat` (default `30s`)." },
+    groups_claim: { type: "string", minLength: 1, description: "A claim holding the subject's groups (a string or a list), copied to `identity.groups`." },
+  },
+};
+
+const connection = {
+  type: "object",
+  description: "An upstream the gateway forwards to, reached at `/<name>/…`. Only configured connections are reachable.",
+  additionalProperties: false,
+  required: ["name", "type", "upstream"],
+  properties: {
+    name,
+    type: { enum: ["anthropic", "http"], description: "`anthropic` (the Messages API: the policy input gets an `llm` view, errors use Anthropic's shape) or `http`." },
+    upstream: { type: "string", format: "uri", pattern: "^https?://", description: "The upstream base URL; `/<name>/v1/messages` goes to `<upstream>/v1/messages`." },
+    credential,
+    entrypoint: { type: "string", pattern: "^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$", description: "The decision rule (default `data.guard.<name>.decision`)." },
+  },
+};
+
+export const CONFIG_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "guard.yaml",
+  type: "object",
+  additionalProperties: false,
+  required: ["connections"],
+  properties: {
+    listen: {
+      type: "object",
+      additionalProperties: false,
+      description: "Where the gateway listens.",
+      properties: {
+        host: { type: "string", minLength: 1, description: "Default `127.0.0.1`." },
+        port: { type: "integer", minimum: 0, maximum: 65535, description: "Default `8080` (0 picks a free port)." },
+      },
+    },
+    policies: {
+      type: "object",
+      additionalProperties: false,
+      description: "The policy bundle: a directory, or a git repository the gateway keeps in sync.",
+      properties: {
+        dir: { type: "string", minLength: 1, description: "A bundle directory (default `policies`; relative to the config file). Watched: a change is compiled, tested and swapped in." },
+        git: {
+          type: "object",
+          additionalProperties: false,
+          required: ["url"],
+          description: "A git repository, fetched with the system's git.",
+          properties: {
+            url: { type: "string", minLength: 1, description: "Anything `git clone` accepts." },
+            ref: { type: "string", minLength: 1, description: "Branch or tag (default `main`)." },
+            path: { type: "string", description: "The bundle's folder inside the repository (default: its root)." },
+            checkout: { type: "string", minLength: 1, description: "Where the clone lives (default `.guard/policies-git`)." },
+          },
+        },
+        poll: { ...duration, description: "How often to look for changes (default `1s` for a directory, `30s` for git)." },
+        run_tests: { type: "boolean", description: "Run the bundle's `*_test.guard` tests before swapping it in (default true)." },
+      },
+    },
+    identity: {
+      type: "object",
+      additionalProperties: false,
+      required: ["providers"],
+      properties: { providers: { type: "array", items: provider, minItems: 1 } },
+    },
+    connections: { type: "array", items: connection, minItems: 1 },
+    store: {
+      type: "object",
+      additionalProperties: false,
+      required: ["type"],
+      description: "Where audit records (and approvals, sessions) are kept.",
+      properties: {
+        type: { enum: ["sqlite", "postgres"], description: "`sqlite` (embedded, the default) or `postgres` (several instances)." },
+        path: { type: "string", minLength: 1, description: "The SQLite file (default `.guard/guard.db`)." },
+        url: { type: "string", pattern: "^postgres(ql)?://", description: "The PostgreSQL URL, with `type: postgres`." },
+        schema: { type: "string", pattern: "^[a-z_][a-z0-9_]*$", description: "The PostgreSQL schema (default `guard`)." },
+      },
+    },
+    limits: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        body_size: { ...size, description: "The largest request body accepted (default `10MiB`); larger: 413." },
+        upstream_timeout: { ...duration, description: "Time to the upstream's response headers, and between body chunks (default `120s`); then 504." },
+        evaluation_timeout: { ...duration, description: "Time one decision may take (default `100ms`); then denied." },
+        evaluation_steps: { type: "integer", minimum: 1, description: "Evaluation steps one decision may take (default 1,000,000); then denied." },
+      },
+    },
+    log: {
+      type: "object",
+      additionalProperties: false,
+      properties: { level: { enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"], description: "Default `info`." } },
+    },
+  },
+} as const;

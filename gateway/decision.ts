@@ -1,0 +1,79 @@
+// A decision: the connection's decision rule evaluated on the request's input, read strictly. Anything but a
+// well-formed `{"allow": true}` without deny reasons is a deny: an undefined decision, an evaluation error, a
+// timeout or a malformed document all fail closed.
+import { randomUUID } from "node:crypto";
+import { EvalError } from "../engine/engine.js";
+import { fromJSON, toJSON } from "../engine/value/value.js";
+import type { PolicyBundle } from "./bundle.js";
+import type { PolicyInput } from "./input.js";
+
+export interface Decision {
+  id: string;
+  outcome: "allow" | "deny" | "error";
+  reasons: string[];
+  /** Headers the policy adds to (`add`) or removes from (`remove`) the upstream request. */
+  headers: { add: Record<string, string>; remove: string[] };
+  /** The whole decision document, for obligations (masking, approval) and the session record. */
+  document: unknown;
+  revision: string | null;
+  /** Milliseconds spent evaluating. */
+  evaluationMs: number;
+}
+
+export interface DecideOptions {
+  timeoutMs: number;
+  maxSteps: number;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Evaluates `entrypoint` on `input` with `bundle`; never throws. */
+export function decide(bundle: PolicyBundle | undefined, entrypoint: string[], input: PolicyInput, options: DecideOptions): Decision {
+  const id = randomUUID();
+  const started = performance.now();
+  const done = (outcome: Decision["outcome"], reasons: string[], document: unknown = null, headers: Decision["headers"] = { add: {}, remove: [] }): Decision => ({
+    id,
+    outcome,
+    reasons,
+    headers,
+    document,
+    revision: bundle?.revision ?? null,
+    evaluationMs: performance.now() - started,
+  });
+  if (!bundle) return done("error", ["no policy bundle is loaded"]);
+  let value;
+  try {
+    // Strict built-in errors: an error inside `not …` must deny, not turn into a silent `true`.
+    value = bundle.policy.evaluate(entrypoint, { input: fromJSON(input), timeoutMs: options.timeoutMs, maxSteps: options.maxSteps, strictBuiltinErrors: true });
+  } catch (e) {
+    const code = e instanceof EvalError ? e.code : "eval_internal_error";
+    return done("error", [`${code}: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  if (value === undefined) return done("deny", [`data.${entrypoint.join(".")} is undefined (deny by default)`]);
+  return read(toJSON(value), done);
+}
+
+function read(doc: unknown, done: (o: Decision["outcome"], r: string[], d?: unknown, h?: Decision["headers"]) => Decision): Decision {
+  if (!isObject(doc)) return done("error", [`the decision must be an object, not ${JSON.stringify(doc)?.slice(0, 100)}`], doc);
+  const reasons: string[] = [];
+  const deny = doc.deny ?? [];
+  if (Array.isArray(deny)) for (const r of deny) reasons.push(typeof r === "string" ? r : JSON.stringify(r));
+  else return done("error", ["decision.deny must be a set or an array of reasons"], doc);
+  const headers = { add: {} as Record<string, string>, remove: [] as string[] };
+  if (doc.headers !== undefined) {
+    const h = doc.headers;
+    if (!isObject(h)) return done("error", ["decision.headers must be an object"], doc);
+    if (h.add !== undefined) {
+      if (!isObject(h.add) || !Object.values(h.add).every((v) => typeof v === "string")) return done("error", ["decision.headers.add must map names to strings"], doc);
+      for (const [k, v] of Object.entries(h.add)) headers.add[k.toLowerCase()] = v as string;
+    }
+    if (h.remove !== undefined) {
+      if (!Array.isArray(h.remove) || !h.remove.every((v) => typeof v === "string")) return done("error", ["decision.headers.remove must be a list of names"], doc);
+      headers.remove = (h.remove as string[]).map((n) => n.toLowerCase());
+    }
+  }
+  if (doc.allow === true && reasons.length === 0) return done("allow", [], doc, headers);
+  if (reasons.length === 0) reasons.push(doc.allow === false || doc.allow === undefined ? "not allowed by policy" : "decision.allow must be true or false");
+  return done("deny", reasons, doc, headers);
+}
