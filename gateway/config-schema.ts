@@ -1,9 +1,9 @@
 // The JSON Schema of guard.yaml: the one place the configuration's fields are declared (and documented; the
 // configuration reference is generated from these descriptions).
 
-const duration = { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)\\s*$", description: "A duration: `500ms`, `30s`, `5m`, `1h`." };
-const size = { type: ["string", "integer"], pattern: "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?\\s*$", description: "A size in bytes, or with a unit: `512KB`, `10MiB`." };
-const name = { type: "string", pattern: "^[a-z][a-z0-9_-]{0,62}$", description: "Lower case letters, digits, `-` and `_`, starting with a letter." };
+const duration = { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)\\s*$", "x-message": "must be a duration such as 500ms, 30s, 5m or 1h", description: "A duration: `500ms`, `30s`, `5m`, `1h`." };
+const size = { type: ["string", "integer"], pattern: "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?\\s*$", "x-message": "must be a size such as 512KB or 10MiB", description: "A size in bytes, or with a unit: `512KB`, `10MiB`." };
+const name = { type: "string", pattern: "^[a-z][a-z0-9_-]{0,62}$", "x-message": "must be lower case letters, digits, - and _, starting with a letter", description: "Lower case letters, digits, `-` and `_`, starting with a letter." };
 
 const credential = {
   type: "object",
@@ -45,9 +45,9 @@ const connection = {
   properties: {
     name,
     type: { enum: ["anthropic", "http"], description: "`anthropic` (the Messages API: the policy input gets an `llm` view, errors use Anthropic's shape) or `http`." },
-    upstream: { type: "string", format: "uri", pattern: "^https?://", description: "The upstream base URL; `/<name>/v1/messages` goes to `<upstream>/v1/messages`." },
+    upstream: { type: "string", format: "uri", pattern: "^https?://", "x-message": "must be an http:// or https:// URL", description: "The upstream base URL; `/<name>/v1/messages` goes to `<upstream>/v1/messages`." },
     credential,
-    entrypoint: { type: "string", pattern: "^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$", description: "The decision rule (default `data.guard.<name>.decision`)." },
+    entrypoint: { type: "string", pattern: "^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$", "x-message": "must be a rule path such as data.guard.claude.decision", description: "The decision rule (default `data.guard.<name>.decision`)." },
   },
 };
 
@@ -104,8 +104,8 @@ export const CONFIG_SCHEMA = {
       properties: {
         type: { enum: ["sqlite", "postgres"], description: "`sqlite` (embedded, the default) or `postgres` (several instances)." },
         path: { type: "string", minLength: 1, description: "The SQLite file (default `.guard/guard.db`)." },
-        url: { type: "string", pattern: "^postgres(ql)?://", description: "The PostgreSQL URL, with `type: postgres`." },
-        schema: { type: "string", pattern: "^[a-z_][a-z0-9_]*$", description: "The PostgreSQL schema (default `guard`)." },
+        url: { type: "string", pattern: "^postgres(ql)?://", "x-message": "must be a postgres:// URL", description: "The PostgreSQL URL, with `type: postgres`." },
+        schema: { type: "string", pattern: "^[a-z_][a-z0-9_]*$", "x-message": "must be a lower-case SQL name", description: "The PostgreSQL schema (default `guard`)." },
       },
     },
     limits: {

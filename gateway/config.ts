@@ -70,7 +70,7 @@ export const RESERVED_NAMES = new Set(["healthz", "readyz", "metrics", "approval
 let validator: ReturnType<Ajv["compile"]> | undefined;
 
 function validate(doc: unknown): string[] {
-  validator ??= new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(CONFIG_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true }).compile(CONFIG_SCHEMA);
   if (validator(doc)) return [];
   return explain(validator.errors ?? []);
 }
@@ -107,8 +107,8 @@ function explain(errors: ErrorObject[]): string[] {
         out.add(`${fieldName(e.instancePath)}: must be a string or a list of strings`);
         break;
       case "pattern": {
-        const schema = e.parentSchema as { description?: string } | undefined;
-        out.add(`${fieldName(e.instancePath)}: ${schema?.description ?? e.message}`);
+        const schema = e.parentSchema as { "x-message"?: string } | undefined;
+        out.add(`${fieldName(e.instancePath)}: ${schema?.["x-message"] ?? e.message}`);
         break;
       }
       default:

@@ -73,6 +73,11 @@ function read(doc: unknown, done: (o: Decision["outcome"], r: string[], d?: unkn
       headers.remove = (h.remove as string[]).map((n) => n.toLowerCase());
     }
   }
+  // Obligations this gateway cannot honour yet deny: a policy that asks for a human must never be waved through.
+  if (doc.require_approval !== undefined && doc.require_approval !== null && doc.require_approval !== false) {
+    const why = isObject(doc.require_approval) && typeof doc.require_approval.reason === "string" ? `: ${doc.require_approval.reason}` : "";
+    reasons.push(`requires human approval${why}`);
+  }
   if (doc.allow === true && reasons.length === 0) return done("allow", [], doc, headers);
   if (reasons.length === 0) reasons.push(doc.allow === false || doc.allow === undefined ? "not allowed by policy" : "decision.allow must be true or false");
   return done("deny", reasons, doc, headers);

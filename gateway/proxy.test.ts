@@ -11,6 +11,9 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read freely in assertions
+type Body = Record<string, any>;
+
 async function post(path: string, body: string, token?: string, headers: Record<string, string> = {}) {
   const res = await request(`${h.url}${path}`, {
     method: "POST",
@@ -18,7 +21,7 @@ async function post(path: string, body: string, token?: string, headers: Record<
     body,
   });
   const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, any> };
+  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Body };
 }
 
 describe("allowed requests", () => {

@@ -25,7 +25,7 @@ function newestSource(dir: string): number {
 function stale(): boolean {
   if (!existsSync(MAIN)) return true;
   const built = statSync(MAIN).mtimeMs;
-  return ["cli", "lang", "engine", "conformance"].some((d) => newestSource(join(ROOT, d)) > built);
+  return ["cli", "lang", "engine", "conformance", "gateway"].some((d) => newestSource(join(ROOT, d)) > built);
 }
 
 /** Compiles the project (`npm run build`) when dist/cli is missing or older than the sources it runs. */

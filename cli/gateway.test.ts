@@ -1,0 +1,95 @@
+// `guard gateway` as operators run it: the real binary, a guard.yaml, a JWKS issuer and an upstream on loopback.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request } from "undici";
+import { CLAUDE_POLICY, messages } from "../gateway/test/harness.js";
+import { AUDIENCE, startAnthropicUpstream, startIssuer, UPSTREAM_KEY, type Issuer, type Upstream } from "../gateway/test/servers.js";
+import { ensureBuilt, fixture, guard, ROOT } from "./test/helpers.js";
+
+let issuer: Issuer;
+let upstream: Upstream;
+beforeAll(async () => {
+  ensureBuilt();
+  [issuer, upstream] = await Promise.all([startIssuer(), startAnthropicUpstream()]);
+});
+afterAll(async () => Promise.all([issuer?.close(), upstream?.close()]));
+
+const yaml = () => `listen:
+  port: 0
+identity:
+  providers:
+    - preset: github-actions
+      issuer: ${issuer.issuer}
+      audience: ${AUDIENCE}
+connections:
+  - name: claude
+    type: anthropic
+    upstream: ${upstream.url}
+    credential:
+      env: TEST_KEY
+`;
+
+/** Starts the binary; resolves with the address from its banner. */
+function start(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; address: string; banner: string }> {
+  const child = spawn(process.execPath, [join(ROOT, "bin", "guard.js"), "gateway", ...args], { cwd, env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)[\s\S]*Metrics: \S+\n/.exec(out);
+      if (m) resolve({ child, address: m[1]!, banner: out });
+    });
+    child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+}
+
+describe("guard gateway", () => {
+  it("starts from guard.yaml, prints how to point Claude at it, serves decisions, and stops cleanly on SIGTERM", async () => {
+    const dir = fixture({ "guard.yaml": yaml(), "policies/claude/policy.guard": CLAUDE_POLICY });
+    const { child, address, banner } = await start(dir, [], { TEST_KEY: UPSTREAM_KEY });
+    try {
+      expect(banner).toContain(`export ANTHROPIC_BASE_URL=${address}/claude`);
+      expect(banner).toMatch(/policies: .*policies \(revision [0-9a-f]{12}, 0 tests passed\)/);
+      expect(banner).toContain(`connection:  ${address}/claude → ${upstream.url}/ (anthropic, decided by data.guard.claude.decision)`);
+      expect(banner).not.toContain(UPSTREAM_KEY);
+      const ok = await request(`${address}/claude/v1/messages`, { method: "POST", headers: { authorization: `Bearer ${await issuer.sign()}` }, body: messages() });
+      expect(ok.statusCode).toBe(200);
+      await ok.body.dump();
+      const denied = await request(`${address}/claude/v1/messages`, { method: "POST", headers: { authorization: `Bearer ${await issuer.sign()}` }, body: messages({ model: "other" }) });
+      expect(denied.statusCode).toBe(403);
+      await denied.body.dump();
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).toBe(0);
+    // The decisions are in the default store under .guard/, and the chain verifies.
+    const verify = guard(["audit", "verify"], dir);
+    expect(verify.stdout + verify.stderr).toMatch(/3 records|2 records/);
+    expect(verify.status).toBe(0);
+  });
+
+  it("warns at start-up when a connection's credential is missing", async () => {
+    const dir = fixture({ "guard.yaml": yaml(), "policies/claude/policy.guard": CLAUDE_POLICY });
+    const { child, banner } = await start(dir, [], { TEST_KEY: "" });
+    child.kill("SIGTERM");
+    expect(banner).toContain("WARNING: env TEST_KEY is empty; requests will fail with 502");
+  });
+
+  it("refuses to start on a bad configuration, naming the field", () => {
+    const dir = fixture({ "guard.yaml": yaml().replace("type: anthropic", "type: grpc"), "policies/claude/policy.guard": CLAUDE_POLICY });
+    const r = guard(["gateway"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('connections[0].type: must be one of "anthropic", "http"');
+  });
+
+  it("refuses to start when the policies do not compile, showing where", () => {
+    const dir = fixture({ "guard.yaml": yaml(), "policies/claude/policy.guard": "package guard.claude\n\ndecision := {\n" });
+    const r = guard(["gateway", "--config", "guard.yaml"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot be served:\n {2}.*policy\.guard:4:1: error\[unexpected-end\]/);
+  });
+});
