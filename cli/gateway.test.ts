@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
+import { openSqliteStore } from "../gateway/store/sqlite.js";
 import { CLAUDE_POLICY, messages } from "../gateway/test/harness.js";
 import { AUDIENCE, startAnthropicUpstream, startIssuer, UPSTREAM_KEY, type Issuer, type Upstream } from "../gateway/test/servers.js";
 import { ensureBuilt, fixture, guard, ROOT } from "./test/helpers.js";
@@ -12,7 +13,7 @@ let upstream: Upstream;
 beforeAll(async () => {
   ensureBuilt();
   [issuer, upstream] = await Promise.all([startIssuer(), startAnthropicUpstream()]);
-});
+}, 300_000);
 afterAll(async () => Promise.all([issuer?.close(), upstream?.close()]));
 
 const yaml = () => `listen:
@@ -70,6 +71,40 @@ describe("guard gateway", () => {
     const verify = guard(["audit", "verify"], dir);
     expect(verify.stdout + verify.stderr).toMatch(/3 records|2 records/);
     expect(verify.status).toBe(0);
+  });
+
+  it("loses no acknowledged audit record when killed with SIGKILL under load", async () => {
+    const dir = fixture({ "guard.yaml": yaml(), "policies/claude/policy.guard": CLAUDE_POLICY });
+    const { child, address } = await start(dir, [], { TEST_KEY: UPSTREAM_KEY });
+    const token = await issuer.sign();
+    const acknowledged: string[] = [];
+    let running = true;
+    const client = async (i: number) => {
+      while (running) {
+        try {
+          const res = await request(`${address}/claude/v1/messages`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: messages(i % 2 ? {} : { model: "denied" }) });
+          await res.body.dump();
+          acknowledged.push(String(res.headers["x-guard-decision-id"]));
+        } catch {
+          return; // the gateway died mid-request: that one was never acknowledged
+        }
+      }
+    };
+    const clients = [0, 1, 2, 3, 4, 5].map(client);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill("SIGKILL");
+    running = false;
+    await Promise.all(clients);
+    await new Promise((r) => child.on("exit", r));
+    expect(acknowledged.length).toBeGreaterThan(20);
+    const store = await openSqliteStore(join(dir, ".guard", "guard.db"));
+    try {
+      const stored = new Set((await store.audit.query({ limit: 1_000_000 })).map((r) => r.decisionId));
+      expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      expect(await store.audit.verify()).toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+    }
   });
 
   it("warns at start-up when a connection's credential is missing", async () => {

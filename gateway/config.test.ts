@@ -68,6 +68,15 @@ describe("guard.yaml", () => {
     expect(problems({ connections: [{ ...c, credential: { env: "X", scheme: "basic" } }] })).toEqual(["connections[0].credential.username: required with scheme `basic`"]);
   });
 
+  it("accepts the shipped guard.yaml (what npm start runs)", () => {
+    const c = loadConfigFile(join(import.meta.dirname, "..", "guard.yaml"));
+    expect(c.connections.map((x) => [x.name, x.type, x.upstream.href, x.entrypoint.join(".")])).toEqual([
+      ["claude", "anthropic", "https://api.anthropic.com/", "guard.claude.decision"],
+      ["github", "http", "https://api.github.com/", "guard.github.decision"],
+    ]);
+    expect(c.policies).toMatchObject({ kind: "dir", dir: join(import.meta.dirname, "..", "policies") });
+  });
+
   it("reports unreadable files and bad YAML with the file's name", () => {
     const dir = mkdtempSync(join(tmpdir(), "guard-config-"));
     expect(() => loadConfigFile(join(dir, "missing.yaml"))).toThrow(/missing\.yaml: invalid configuration:\n {2}- cannot read the file/);

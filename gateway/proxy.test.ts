@@ -1,6 +1,7 @@
 // The request flow end to end on loopback: authenticate, decide, audit, forward with the gateway's credential.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request as httpRequest } from "node:http";
+import { Writable } from "node:stream";
 import { request } from "undici";
 import { messages, startHarness, type Harness } from "./test/harness.js";
 import { UPSTREAM_KEY } from "./test/servers.js";
@@ -33,6 +34,7 @@ describe("allowed requests", () => {
     expect(res.json().content[0].text).toBe("Hello from upstream");
     const decisionId = res.headers["x-guard-decision-id"] as string;
     expect(decisionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers["x-guard-bundle-revision"]).toBe(h.gateway.policies.current!.revision);
     const seen = h.anthropic.requests[before]!;
     expect(seen.url).toBe("/v1/messages");
     expect(seen.headers["x-api-key"]).toBe(UPSTREAM_KEY);
@@ -128,6 +130,7 @@ describe("denied requests", () => {
     expect(body.error.message).toContain("model claude-opus-4 not allowed");
     expect(body.error.message).toContain("prompt asks for credentials");
     expect(body.error.decision_id).toBe(res.headers["x-guard-decision-id"]);
+    expect(res.headers["x-guard-bundle-revision"]).toBe(h.gateway.policies.current!.revision);
     expect(h.anthropic.requests.length).toBe(before);
     const records = await h.store.audit.query({ decision: "deny" });
     expect(records.find((r) => r.decisionId === body.error.decision_id)?.reasons).toEqual(expect.arrayContaining(["model claude-opus-4 not allowed"]));
@@ -153,6 +156,14 @@ describe("denied requests", () => {
     expect(h.http.requests.length).toBe(before);
     const record = (await h.store.audit.query({ decision: "error" })).at(-1)!;
     expect(record.reasons[0]).toMatch(/divide by zero|division by zero/);
+  });
+
+  it("fails closed when the policy exceeds its evaluation budget", async () => {
+    const res = await post("/spin/x", "", await h.token());
+    expect(res.status).toBe(403);
+    expect(res.json().error.code).toBe("GUARD_POLICY_ERROR");
+    const record = (await h.store.audit.query({ decision: "error", connection: "spin" })).at(-1)!;
+    expect(record.reasons[0]).toMatch(/^eval_limit_error/);
   });
 
   it("answers unknown connections 404 and never proxies anywhere else", async () => {
@@ -184,6 +195,27 @@ describe("upstream failures", () => {
 });
 
 describe("credentials", () => {
+  it("never writes a token or a credential to the logs", async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const h2 = await startHarness({ logStream: stream });
+    try {
+      const token = await h2.token();
+      const expired = await h2.issuer.sign(undefined, { expiresIn: Math.floor(Date.now() / 1000) - 100 });
+      for (const [t, body] of [[token, messages()], [token, messages({ model: "x" })], [expired, messages()], [token, "{bad"]] as const) {
+        const res = await request(`${h2.url}/claude/v1/messages`, { method: "POST", headers: { authorization: `Bearer ${t}` }, body });
+        await res.body.dump();
+      }
+      await (await request(`${h2.url}/broken/x`, { headers: { authorization: `Bearer ${token}` } })).body.dump();
+      const log = lines.join("");
+      expect(log).toContain('"msg":"decision"');
+      expect(log).toContain("unauthenticated request denied");
+      for (const secret of [token, expired, token.split(".")[2]!, UPSTREAM_KEY, "api-token-secret"]) expect(log).not.toContain(secret);
+    } finally {
+      await h2.close();
+    }
+  });
+
   it("answers 502 without forwarding when the gateway lacks the connection's credential, naming where it looked but not a secret", async () => {
     const h2 = await startHarness({ env: {} });
     try {

@@ -21,7 +21,7 @@ export interface GatewayOptions {
   /** Environment to read credentials from (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Pino options or false (tests). */
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
   /** Collect Node's default process metrics too (default true). */
   defaultMetrics?: boolean;
 }
@@ -184,6 +184,7 @@ export class Gateway {
         latencyMs: performance.now() - started,
         ...(decision.outcome === "allow" ? {} : { status: bundle ? 403 : 503 }),
       });
+      if (decision.revision) reply.header("x-guard-bundle-revision", decision.revision);
       req.log.info({ decision_id: decision.id, connection: name, subject: identity.subject, decision: decision.outcome, reasons: decision.reasons, revision: decision.revision }, "decision");
       if (decision.outcome !== "allow") {
         if (!bundle) throw new GatewayError("GUARD_NO_BUNDLE", undefined, decision.id);

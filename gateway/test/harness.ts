@@ -36,6 +36,12 @@ export const BROKEN_POLICY = `package guard.broken
 decision := {"allow": 1 / input.request.size}
 `;
 
+/** Too much work for the evaluation budget: every request to it must be denied, not hang or pass. */
+export const SPIN_POLICY = `package guard.spin
+
+decision := {"allow": count([x | some x in numbers.range(1, 3000000)]) > 0}
+`;
+
 export const CLAUDE_TEST = `package guard.claude_test
 
 import data.guard.claude
@@ -66,12 +72,14 @@ export interface HarnessOptions {
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   upstreamDelayMs?: number;
+  /** Where the gateway's logs go (default: no logs). */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "guard-gw-"));
   const policyDir = join(dir, "policies");
-  const files = options.files ?? { "claude/policy.guard": CLAUDE_POLICY, "claude/policy_test.guard": CLAUDE_TEST, "api/policy.guard": API_POLICY, "broken/policy.guard": BROKEN_POLICY };
+  const files = options.files ?? { "claude/policy.guard": CLAUDE_POLICY, "claude/policy_test.guard": CLAUDE_TEST, "api/policy.guard": API_POLICY, "broken/policy.guard": BROKEN_POLICY, "spin/policy.guard": SPIN_POLICY };
   const writePolicy = (file: string, text: string) => {
     mkdirSync(dirname(join(policyDir, file)), { recursive: true });
     writeFileSync(join(policyDir, file), text);
@@ -88,6 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         { name: "claude", type: "anthropic", upstream: anthropic.url, credential: { env: "TEST_ANTHROPIC_KEY" } },
         { name: "api", type: "http", upstream: `${http.url}/base`, credential: { env: "TEST_API_TOKEN" } },
         { name: "broken", type: "http", upstream: http.url },
+        { name: "spin", type: "http", upstream: http.url },
         { name: "slow", type: "anthropic", upstream: anthropic.url, credential: { env: "TEST_ANTHROPIC_KEY" }, entrypoint: "data.guard.claude.decision" },
       ],
       limits: { upstream_timeout: "500ms", body_size: "64KB" },
@@ -97,7 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   );
   const store = await openSqliteStore(join(dir, "guard.db"));
   const env = options.env ?? { TEST_ANTHROPIC_KEY: UPSTREAM_KEY, TEST_API_TOKEN: "api-token-secret" };
-  const gateway = new Gateway(config, { store, env, logger: false, defaultMetrics: false });
+  const gateway = new Gateway(config, { store, env, logger: options.logStream ? { level: "debug", stream: options.logStream } : false, defaultMetrics: false });
   const url = await gateway.start();
   return {
     gateway,
