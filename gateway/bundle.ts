@@ -12,6 +12,8 @@ export interface PolicyBundle {
   revision: string;
   /** How many tests passed before it was accepted. */
   tests: number;
+  /** The rule paths it defines, dot-joined (`guard.claude.decision`). */
+  documents: ReadonlySet<string>;
   loadedAt: Date;
 }
 
@@ -55,5 +57,6 @@ export function loadPolicyBundle(dir: string, options: BundleLoadOptions): Bundl
     }
     tests = results.filter((r) => r.status === "pass").length;
   }
-  return { ok: true, bundle: { policy, revision, tests, loadedAt: new Date() } };
+  const documents = new Set(policy.documentPaths().map((p) => p.join(".")));
+  return { ok: true, bundle: { policy, revision, tests, documents, loadedAt: new Date() } };
 }

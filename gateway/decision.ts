@@ -25,11 +25,22 @@ export interface DecideOptions {
   maxSteps: number;
 }
 
+/** The input of a tool-call decision: the request's input and the tool call the model made. */
+export type ToolInput = PolicyInput & { tool_use: { id: string | null; name: string; input: unknown } };
+
+/**
+ * Whether a bundle defines a rule at `path` (or below it). Tool-call decisions are opt-in: a pack without a
+ * `tool_decision` rule lets tool calls through; a pack that has one decides every call, and undefined denies.
+ */
+export function definesRule(bundle: PolicyBundle, path: readonly string[]): boolean {
+  return bundle.documents.has(path.join("."));
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Evaluates `entrypoint` on `input` with `bundle`; never throws. */
-export function decide(bundle: PolicyBundle | undefined, entrypoint: string[], input: PolicyInput, options: DecideOptions): Decision {
+export function decide(bundle: PolicyBundle | undefined, entrypoint: string[], input: PolicyInput | ToolInput, options: DecideOptions): Decision {
   const id = randomUUID();
   const started = performance.now();
   const done = (outcome: Decision["outcome"], reasons: string[], document: unknown = null, headers: Decision["headers"] = { add: {}, remove: [] }): Decision => ({
