@@ -38,9 +38,17 @@ const COMMANDS: Record<string, Command> = {
     summary: "run policy tests",
     load: async () => import("./test.js").then((m) => ({ usage: m.TEST_USAGE, run: m.testCommand })),
   },
+  gateway: {
+    summary: "run the identity-aware proxy in front of the model API and production services",
+    load: async () => import("./gateway.js").then((m) => ({ usage: m.GATEWAY_USAGE, run: m.gatewayCommand })),
+  },
   conformance: {
     summary: "run OPA's YAML conformance cases",
     load: async () => import("./conformance.js").then((m) => ({ usage: m.CONFORMANCE_USAGE, run: m.conformanceCommand })),
+  },
+  audit: {
+    summary: "verify the gateway's audit log's hash chain, or query it",
+    load: async () => import("./audit.js").then((m) => ({ usage: m.AUDIT_USAGE, run: m.auditCommand })),
   },
 };
 

@@ -1,0 +1,216 @@
+// `guard audit`: check the gateway's tamper-evident audit log (verify), and read it (query).
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import yaml from "js-yaml";
+import { DEFAULT_SQLITE_PATH, openStore, parseStoreSpec, storeConfigFromSection } from "../gateway/store/index.js";
+import type { AuditQuery, AuditRecord, Store, StoreConfig } from "../gateway/store/types.js";
+
+export const AUDIT_USAGE = `Usage: guard audit verify [--config FILE | --store STORE] [--format pretty|json]
+       guard audit query  [--config FILE | --store STORE] [FILTERS…] [--format pretty|json]
+
+verify walks the whole audit log from record 1, recomputes every record's hash and checks each link to the
+previous record and to the chain head: a changed, deleted, reordered or added record, or a truncated tail, is
+reported with the first record where the chain breaks.
+
+query prints the newest matching records, oldest first.
+
+The store:
+  --config FILE        the store: section of a guard.yaml ({ type: sqlite, path: … } or { type: postgres, url: … });
+                       a relative SQLite path is relative to the file's directory
+  --store STORE        sqlite:PATH, or a postgres://… URL (?schema=NAME for a schema other than guard)
+                       (default: sqlite:${DEFAULT_SQLITE_PATH} in the current directory)
+
+Filters (query):
+  --sub SUBJECT        the verified subject (the token's sub claim)
+  --repo REPOSITORY    the CI repository (owner/name)
+  --connection NAME    the connection
+  --decision D         allow, deny or error
+  --id DECISION_ID     one decision
+  --since TIME         an ISO 8601 time, or a duration back from now: 30m, 1h, 7d, 1h30m
+  --until TIME         the same, exclusive
+  --limit N            at most N records, the newest (default 1000)
+
+  --format FORMAT      pretty (default) or json
+
+Exit codes: 0 intact (verify) or done (query), 1 the chain is broken (verify), 2 wrong arguments or no store.
+`;
+
+class UsageError extends Error {}
+
+const FORMATS = ["pretty", "json"] as const;
+type Format = (typeof FORMATS)[number];
+
+interface Options {
+  store: StoreConfig;
+  format: Format;
+  query: AuditQuery;
+}
+
+export async function auditCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "verify" && sub !== "query") {
+    process.stderr.write(`guard audit: ${sub === undefined ? "verify or query?" : `unknown subcommand \`${sub}\``}\n\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  let options: Options;
+  try {
+    options = parseOptions(sub, rest, Date.now());
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`guard audit ${sub}: ${e.message}\n\n${AUDIT_USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  let store: Store;
+  try {
+    store = await openStore(options.store, { mustExist: true });
+  } catch (e) {
+    process.stderr.write(`guard audit ${sub}: cannot open the store (${describe(options.store)}): ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  try {
+    return sub === "verify" ? await verify(store, options) : await query(store, options);
+  } finally {
+    await store.close();
+  }
+}
+
+async function verify(store: Store, o: Options): Promise<number> {
+  const r = await store.audit.verify();
+  if (o.format === "json") process.stdout.write(JSON.stringify(r) + "\n");
+  else if (r.ok) process.stdout.write(`audit log intact: ${r.records} record${r.records === 1 ? "" : "s"}, head ${r.head}\n`);
+  else process.stdout.write(`audit log BROKEN at record ${r.brokenAt}: ${r.problem}\n(${r.records} record${r.records === 1 ? "" : "s"} read)\n`);
+  return r.ok ? 0 : 1;
+}
+
+async function query(store: Store, o: Options): Promise<number> {
+  let records: AuditRecord[];
+  try {
+    records = await store.audit.query(o.query);
+  } catch (e) {
+    if (e instanceof TypeError) {
+      process.stderr.write(`guard audit query: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (o.format === "json") {
+    process.stdout.write(JSON.stringify(records, null, 2) + "\n");
+    return 0;
+  }
+  const lines = records.map((r) =>
+    [
+      `#${r.seq}`,
+      r.time,
+      r.decision.padEnd(5),
+      r.status === undefined ? "-" : String(r.status),
+      `${r.request.method} ${r.request.path}`,
+      `sub=${r.subject ?? "-"}`,
+      `repo=${r.repository ?? "-"}`,
+      `conn=${r.connection ?? "-"}`,
+      `${r.latencyMs}ms`,
+      `id=${r.decisionId}`,
+      ...(r.reasons.length > 0 ? [`reasons: ${r.reasons.join("; ")}`] : []),
+    ].join("  "),
+  );
+  process.stdout.write(lines.map((l) => l + "\n").join("") + `${records.length} record${records.length === 1 ? "" : "s"}\n`);
+  return 0;
+}
+
+function parseOptions(sub: "verify" | "query", args: string[], now: number): Options {
+  let store: StoreConfig | undefined;
+  let format: Format = "pretty";
+  const q: AuditQuery = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const setStore = (c: StoreConfig) => {
+      if (store !== undefined) throw new UsageError("one store: --config or --store, once");
+      store = c;
+    };
+    const filter = (): string => {
+      if (sub !== "query") throw new UsageError(`${a} is a filter of guard audit query`);
+      return value();
+    };
+    if (a === "--config" || a === "-c") setStore(fromConfig(value()));
+    else if (a === "--store") {
+      const spec = value();
+      try {
+        setStore(parseStoreSpec(spec));
+      } catch (e) {
+        throw new UsageError(e instanceof Error ? e.message : String(e));
+      }
+    } else if (a === "--format" || a === "-f") {
+      const f = value();
+      if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format \`${f}\`: use ${FORMATS.join(" or ")}`);
+      format = f as Format;
+    } else if (a === "--sub" || a === "--subject") q.subject = filter();
+    else if (a === "--repo" || a === "--repository") q.repository = filter();
+    else if (a === "--connection") q.connection = filter();
+    else if (a === "--id") q.decisionId = filter();
+    else if (a === "--decision") {
+      const d = filter();
+      if (d !== "allow" && d !== "deny" && d !== "error") throw new UsageError(`--decision must be allow, deny or error, found \`${d}\``);
+      q.decision = d;
+    } else if (a === "--since") q.since = time(a, filter(), now);
+    else if (a === "--until") q.until = time(a, filter(), now);
+    else if (a === "--limit" || a === "-n") {
+      const n = filter();
+      if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new UsageError(`--limit must be a whole number, found \`${n}\``);
+      q.limit = Number(n);
+    } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else throw new UsageError(`unexpected argument \`${a}\``);
+  }
+  return { store: store ?? { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }, format, query: q };
+}
+
+function fromConfig(file: string): StoreConfig {
+  let doc: unknown;
+  try {
+    doc = yaml.load(readFileSync(file, "utf8"), { filename: file });
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+  }
+  const section = doc !== null && typeof doc === "object" && !Array.isArray(doc) ? (doc as Record<string, unknown>).store : undefined;
+  try {
+    return storeConfigFromSection(section, dirname(resolve(file)));
+  } catch (e) {
+    throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** An ISO 8601 time as given, or a duration (`90m`, `1h30m`, `7d`) back from `now`, as an ISO time. */
+export function parseTimeArg(text: string, now: number): string | undefined {
+  if (/^\s*(\d+(\.\d+)?(ms|s|m|h|d|w))+\s*$/.test(text)) {
+    let ms = 0;
+    for (const m of text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNITS[m[2]!]!;
+    return new Date(now - ms).toISOString();
+  }
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return text;
+  return undefined;
+}
+
+function time(option: string, text: string, now: number): string {
+  const t = parseTimeArg(text, now);
+  if (t === undefined) throw new UsageError(`${option} must be an ISO 8601 time (2026-11-21T09:00:00Z) or a duration (30m, 1h, 7d), found \`${text}\``);
+  return t;
+}
+
+function describe(c: StoreConfig): string {
+  if (c.kind === "sqlite") return `sqlite:${c.path}`;
+  // never print a password
+  try {
+    const u = new URL(c.url);
+    if (u.password !== "") u.password = "***";
+    return u.toString() + (c.schema !== undefined ? ` schema ${c.schema}` : "");
+  } catch {
+    return "postgres";
+  }
+}

@@ -1,0 +1,219 @@
+// The embedded store: one SQLite file (default `.guard/guard.db`), through better-sqlite3.
+//
+// WAL journal, synchronous=FULL: an append returns once its transaction is in the WAL and fsynced, so an
+// acknowledged record survives the process being killed (and the machine losing power). Appends take the write
+// lock (BEGIN IMMEDIATE) before reading the chain head, so two processes sharing the file still make one chain.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import Database from "better-sqlite3";
+import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
+import { AppendQueue } from "./append-queue.js";
+import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
+import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, Store, VerifyResult } from "./types.js";
+
+/** The schema, one step per version; a file records the versions applied in `schema_migrations`. */
+const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE audit_log (
+        seq         INTEGER PRIMARY KEY,
+        decision_id TEXT    NOT NULL UNIQUE,
+        time        TEXT    NOT NULL,
+        time_ms     INTEGER NOT NULL,
+        subject     TEXT,
+        repository  TEXT,
+        connection  TEXT,
+        decision    TEXT    NOT NULL CHECK (decision IN ('allow', 'deny', 'error')),
+        entry       TEXT    NOT NULL,
+        prev_hash   TEXT    NOT NULL,
+        hash        TEXT    NOT NULL
+      );
+      CREATE INDEX audit_log_subject    ON audit_log (subject, seq);
+      CREATE INDEX audit_log_repository ON audit_log (repository, seq);
+      CREATE INDEX audit_log_connection ON audit_log (connection, seq);
+      CREATE INDEX audit_log_decision   ON audit_log (decision, seq);
+      CREATE INDEX audit_log_time       ON audit_log (time_ms);
+      CREATE TABLE audit_head (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        seq  INTEGER NOT NULL,
+        hash TEXT    NOT NULL
+      );
+      INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
+    `,
+  },
+];
+
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export interface SqliteStoreOptions {
+  /** Fail when the file does not exist instead of creating it (and its directory): for `guard audit`. */
+  mustExist?: boolean;
+  /** How long to wait for another process's write lock, in milliseconds (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating when needed, and migrating) the SQLite store at `path` (`:memory:` for a throwaway one). */
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  const memory = path === ":memory:" || path === "";
+  const file = memory ? path : resolve(path);
+  if (!memory) {
+    if (options.mustExist && !existsSync(file)) throw new Error(`no SQLite store at ${file}`);
+    mkdirSync(dirname(file), { recursive: true });
+  }
+  const db = new Database(file, { fileMustExist: !memory && options.mustExist === true });
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (!memory) db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return new SqliteStore(db, file, memory, options.busyTimeoutMs ?? 5000);
+}
+
+function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+  db.transaction(() => {
+    const row = db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null };
+    const current = row.v ?? 0;
+    if (current > SQLITE_SCHEMA_VERSION) {
+      throw new Error(`the store's schema is version ${current}, newer than this guard's (${SQLITE_SCHEMA_VERSION}): upgrade guard`);
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, new Date().toISOString());
+    }
+  }).immediate();
+}
+
+class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly audit: AuditLog;
+
+  private readonly log: SqliteAuditLog;
+
+  constructor(
+    private readonly db: Database.Database,
+    file: string,
+    memory: boolean,
+    busyTimeoutMs: number,
+  ) {
+    this.audit = this.log = new SqliteAuditLog(db, file, memory, busyTimeoutMs);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  /** Closes once the appends already made are written. */
+  async close(): Promise<void> {
+    await this.log.flushed();
+    if (this.db.open) this.db.close();
+  }
+}
+
+class SqliteAuditLog implements AuditLog {
+  private readonly queue: AppendQueue;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly memory: boolean,
+    private readonly busyTimeoutMs: number,
+  ) {
+    const head = db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+    const insert = db.prepare(
+      `INSERT INTO audit_log (seq, decision_id, time, time_ms, subject, repository, connection, decision, entry, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const moveHead = db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+    const tx = db.transaction((entries: AuditEntry[]): AuditRecord[] => {
+      let h = head.get() as { seq: number; hash: string } | undefined;
+      if (h === undefined) throw new Error("the audit chain head is missing (audit_head was emptied)");
+      const records: AuditRecord[] = [];
+      for (const entry of entries) {
+        const { record, json } = chainRecord(entry, h);
+        insert.run(
+          record.seq,
+          record.decisionId,
+          record.time,
+          timeMs(record.time),
+          record.subject ?? null,
+          record.repository ?? null,
+          record.connection ?? null,
+          record.decision,
+          json,
+          record.prevHash,
+          record.hash,
+        );
+        records.push(record);
+        h = { seq: record.seq, hash: record.hash };
+      }
+      moveHead.run(h.seq, h.hash);
+      return records;
+    });
+    // concurrent appends share a transaction (and its fsync): see append-queue.ts
+    this.queue = new AppendQueue(async (entries) => tx.immediate(entries));
+  }
+
+  async append(entry: AuditEntry): Promise<AuditRecord> {
+    return this.queue.append(entry);
+  }
+
+  flushed(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  async query(q: AuditQuery): Promise<AuditRecord[]> {
+    const { sql, params } = auditQuerySql(q, "audit_log", () => "?");
+    return (this.db.prepare(sql).all(...params) as AuditRow[]).map(recordFromRow);
+  }
+
+  async verify(): Promise<VerifyResult> {
+    // a read-only connection of its own: one snapshot of head and records (WAL), while appends go on
+    const reader = this.memory ? this.db : new Database(this.file, { readonly: true, fileMustExist: true });
+    try {
+      if (!this.memory) reader.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      const v = new ChainVerifier();
+      const rows = reader.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`);
+      const headStmt = reader.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+      if (this.memory) {
+        const head = headStmt.get() as { seq: number; hash: string } | undefined;
+        for (const row of rows.iterate() as IterableIterator<AuditRow>) if (!pushRow(v, row)) break;
+        return finish(v, head);
+      }
+      reader.exec("BEGIN");
+      try {
+        const head = headStmt.get() as { seq: number; hash: string } | undefined;
+        let n = 0;
+        const it = rows.iterate() as IterableIterator<AuditRow>;
+        try {
+          for (const row of it) {
+            if (!pushRow(v, row)) break;
+            if (++n % 5000 === 0) await yieldToLoop(); // let the gateway serve while a big log is checked
+          }
+        } finally {
+          it.return?.();
+        }
+        return finish(v, head);
+      } finally {
+        reader.exec("COMMIT");
+      }
+    } finally {
+      if (!this.memory) reader.close();
+    }
+  }
+}
+
+function finish(v: ChainVerifier, head: { seq: number; hash: string } | undefined): VerifyResult {
+  if (head === undefined) {
+    const r = v.finish();
+    return r.ok ? { ok: false, records: r.records, brokenAt: r.records + 1, problem: "the chain head is missing (audit_head was emptied)" } : r;
+  }
+  return v.finish(head);
+}
