@@ -38,4 +38,65 @@ describe("guard check", () => {
     expect(r.stdout.split("\n")[0]).toBe("::error file=p.rego,line=3,col=1::rego_compile_error%3A import data.unused unused");
     expect(r.stdout).toContain("guard check: 1 file, 2 errors");
   });
+
+  const schemaFixture = {
+    "schemas/input.json": JSON.stringify({
+      type: "object",
+      properties: {
+        user: { type: "object", properties: { name: { type: "string" }, roles: { type: "array", items: { type: "string" } } }, additionalProperties: false },
+        method: { type: "string" },
+      },
+      additionalProperties: false,
+    }),
+    "authz/policy.rego": `# METADATA
+# schemas:
+#   - input: schema.input
+package authz
+
+allow if input.usr.name == "ann"
+
+allow if {
+	some role in input.user.roles
+	role == "admin"
+}
+
+deny if input.user.name.first == "x"
+
+deny if input.method == "DELETE"
+`,
+  };
+
+  it("--strict checks input references against the METADATA schemas, with the location and the close match", () => {
+    const dir = fixture(schemaFixture);
+    expect(guard(["check", "."], dir)).toEqual({ status: 0, stdout: "", stderr: "" });
+    const r = guard(["check", "--strict", "."], dir);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe(
+      'authz/policy.rego:6:16: rego_type_error: undefined ref: input.usr.name: input has no field "usr" in schema.input; did you mean "user"?\n' +
+        "authz/policy.rego:13:25: rego_type_error: undefined ref: input.user.name.first: input.user.name is a string in schema.input: it has no fields\n\n2 errors\n",
+    );
+    const json = guard(["check", "--strict", "--format", "json", "."], dir);
+    expect(json.status).toBe(2);
+    expect((JSON.parse(json.stdout) as { errors: unknown[] }).errors[0]).toMatchObject({
+      code: "rego_type_error",
+      message: expect.stringContaining('did you mean "user"?'),
+      location: { file: "authz/policy.rego", line: 6, column: 16 },
+    });
+    const gh = guard(["check", "--strict", "--format", "github", "."], dir);
+    expect(gh.status).toBe(2);
+    expect(gh.stdout.split("\n")[0]).toBe(
+      "::error file=authz/policy.rego,line=6,col=16::rego_type_error%3A undefined ref%3A input.usr.name%3A input has no field \"usr\" in schema.input; did you mean \"user\"?",
+    );
+    // fixed, it passes
+    const fixed = fixture({ ...schemaFixture, "authz/policy.rego": schemaFixture["authz/policy.rego"].replace("input.usr.name", "input.user.name").replace("input.user.name.first", "input.user.name") });
+    expect(guard(["check", "--strict", "."], fixed)).toEqual({ status: 0, stdout: "", stderr: "" });
+    // a schema that is not there
+    const missing = guard(["check", "--strict", "."], fixture({ "p.rego": "# METADATA\n# schemas:\n#   - input: schema.nope\npackage p\n\nx if input.a\n" }));
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toContain("p.rego:1:1: rego_type_error: schema schema.nope for input: schemas/nope.json not found");
+  });
+
+  it("usage names the schema check", () => {
+    expect(guard(["help", "check"], fixture({})).stdout).toContain("references to input that the JSON Schema bound in METADATA does not declare");
+  });
 });

@@ -7,8 +7,20 @@ export const CHECK_USAGE = `Usage: guard check [PATH…] [--strict] [--format pr
 
 Parses and compiles the policies of the bundles (directories or files; default: the current directory) and
 reports every error: syntax, unsafe variables, unknown functions and arity, recursion, rule conflicts, built-in
-argument types. --strict also reports unused imports, variables and arguments, shadowed input/data, and
-deprecated built-ins. github prints workflow annotations (::error file=…,line=…,col=…::) for pull requests.
+argument types. --strict also reports unused imports, variables and arguments, shadowed input/data,
+deprecated built-ins, and references to input that the JSON Schema bound in METADATA does not declare:
+
+    # METADATA
+    # schemas:
+    #   - input: schema.input     (schemas/input.json, next to the policy or in a folder above it)
+    allow if input.usr.name == "ann"
+    # p.rego:5:16: rego_type_error: undefined ref: input.usr.name: input has no field "usr" in
+    #   schema.input; did you mean "user"?
+
+The schema of a rule comes from its own METADATA, else from its package's; \`- input.user: …\` binds a part of
+input, and a schema may be inline (\`- input: {type: object, properties: {…}}\`). A field not in \`properties\`
+is an error unless \`additionalProperties\` admits it; so are fields of strings, numbers, booleans and null.
+github prints workflow annotations (::error file=…,line=…,col=…::) for pull requests.
 
 Exit codes: 0 no errors, 2 errors (or wrong arguments).
 `;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Policy } from "../engine.js";
 import { coverableLines, formatCoveragePretty, isTestFile, runTestsWithCoverage } from "./coverage.js";
 import { discoverTests } from "./discover.js";
-import { formatJson, formatPretty } from "./report.js";
+import { formatGithub, formatJson, formatJunit, formatPretty } from "./report.js";
 
 // line numbers matter: 1 package, 3 default, 5-8 allow, 10-13 deny, 15 f, 17 untested
 const policySrc = `package authz
@@ -102,5 +102,41 @@ test_deny if deny with input as {"x": 2}
       files: { "authz.rego": { covered: [3, 5, 6, 7, 10, 11, 12, 15], not_covered: [17], coverage: 88.9 } },
       coverage: 88.9,
     });
+  });
+
+  it("junit: a coverage testsuite with a property per file; with a threshold a testcase that fails below it", () => {
+    const { results, coverage } = covered(policySrc, testsSrc);
+    const plain = formatJunit(results, { coverage });
+    expect(plain).toContain('  <testsuite name="coverage" tests="0" failures="0" errors="0" skipped="0" time="0.000000">\n    <properties>\n');
+    expect(plain).toContain('      <property name="coverage" value="88.9"/>\n');
+    expect(plain).toContain('      <property name="coverage:authz.rego" value="88.9"/>\n      <property name="not_covered:authz.rego" value="17"/>\n');
+    expect(plain).toContain("<system-out>COVERAGE\n");
+    expect(plain).not.toContain('name="threshold"');
+    const low = formatJunit(results, { coverage, threshold: 90 });
+    expect(low).toContain('<testsuite name="coverage" tests="1" failures="1"');
+    expect(low).toContain('<testcase name="threshold" classname="coverage" time="0.000000">\n      <failure message="coverage 88.9% is below the threshold 90%" type="coverage"/>');
+    expect(formatJunit(results, { coverage, threshold: 80 })).toContain('<testcase name="threshold" classname="coverage" time="0.000000"/>');
+  });
+
+  it("github: an annotation per file with lines not covered, a warning below the threshold, an error for the total", () => {
+    const { results, coverage } = covered(policySrc, testsSrc);
+    expect(formatGithub(results, { coverage }).split("\n")).toEqual([
+      "::notice file=authz.rego,line=17,title=guard test coverage::coverage 88.9%25 (8/9); lines not covered: 17",
+      "guard test: 4/4 passed, 0 failed, 0 errored, 0 skipped",
+      "guard test: coverage 88.9%",
+      "",
+    ]);
+    expect(formatGithub(results, { coverage, threshold: 95 }).split("\n")).toEqual([
+      "::warning file=authz.rego,line=17,title=guard test coverage::coverage 88.9%25 (8/9), below the threshold 95%25; lines not covered: 17",
+      "::error title=guard test coverage::coverage 88.9%25 is below the threshold 95%25",
+      "guard test: 4/4 passed, 0 failed, 0 errored, 0 skipped",
+      "guard test: coverage 88.9% (threshold 95%)",
+      "",
+    ]);
+  });
+
+  it("json: the threshold and whether the coverage reaches it", () => {
+    const { results, coverage } = covered(policySrc, testsSrc);
+    expect((JSON.parse(formatJson(results, coverage, 95)) as { coverage: unknown }).coverage).toMatchObject({ coverage: 88.9, threshold: 95, passed: false });
   });
 });

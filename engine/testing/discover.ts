@@ -1,4 +1,4 @@
-// Test discovery for `guard test`: every rule named `test_…` (a test) or `todo_test_…` (skipped), in any module,
+// Test discovery for `guard test`: every rule named `test_…` (a test) or `todo_test_…` / `todo_prop_…` (skipped), in any module,
 // as `opa test` finds them, and every `prop_…` rule (a property test, see properties.ts). A test is its package path and rule name; several definitions are one test.
 import type * as A from "../../lang/ast.js";
 import type { Policy } from "../engine.js";
@@ -14,7 +14,7 @@ export interface TestCase {
   /** Where the first definition is. */
   file: string;
   line: number;
-  /** A `todo_test_` rule: reported as skipped, never evaluated. */
+  /** A `todo_test_` or `todo_prop_` rule: reported as skipped, never evaluated. */
   skip: boolean;
   /** A `prop_` rule: true for every generated input (its schema, examples and runs, from its first definition). */
   property?: PropertySpec;
@@ -22,6 +22,7 @@ export interface TestCase {
 
 export const TEST_PREFIX = "test_";
 export const SKIP_PREFIX = "todo_test_";
+export const SKIP_PROP_PREFIX = "todo_prop_";
 
 /** The package path of a module as strings (`["authz", "rules"]` for `package authz.rules`). */
 export function packagePath(module: A.Module): string[] {
@@ -42,11 +43,11 @@ function plainName(rule: A.Rule): string | undefined {
   return ref.head.name;
 }
 
-/** Whether a rule name makes a test (`test_…`), a skipped test (`todo_test_…`) or a property (`prop_…`). */
+/** Whether a rule name makes a test (`test_…`), a skipped test or property (`todo_test_…`, `todo_prop_…`) or a property (`prop_…`). */
 export function testKind(name: string): "test" | "skip" | "prop" | undefined {
   if (name.startsWith(TEST_PREFIX)) return "test";
   if (name.startsWith(PROP_PREFIX)) return "prop";
-  if (name.startsWith(SKIP_PREFIX)) return "skip";
+  if (name.startsWith(SKIP_PREFIX) || name.startsWith(SKIP_PROP_PREFIX)) return "skip";
   return undefined;
 }
 

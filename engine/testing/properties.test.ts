@@ -164,4 +164,12 @@ prop_x if true
 `);
     expect(r).toMatchObject({ status: "error", error: { code: "schema_error", message: expect.stringContaining('unsupported $ref "https://example.com/x.json"') } });
   });
+
+  it("a failing property explains its failing comparison on the counterexample; todo_prop_ is skipped", () => {
+    const rs = run(small + "\ntodo_prop_later if false\n");
+    expect(rs[0]).toMatchObject({ status: "fail", counterexample: { n: 10 } });
+    expect(rs[0]!.failure).toMatchObject({ line: 10, op: "<", left: { text: "input.n", value: 10 }, right: { value: 10 } });
+    expect(formatPretty(rs)).toContain("  counterexample: {\"n\":10}\n");
+    expect(rs[3]).toMatchObject({ name: "data.p.todo_prop_later", status: "skip", durationNs: 0 });
+  });
 });

@@ -9,6 +9,7 @@ import type { Policy } from "../engine.js";
 import { EvalError } from "../errors.js";
 import { fromJSON } from "../value/value.js";
 import type { TestCase } from "./discover.js";
+import { explainFailure } from "./explain.js";
 import type { RunOptions, TestResult, TestStatus } from "./run.js";
 import { SchemaError, schemaArbitrary } from "./schema-arbitrary.js";
 
@@ -146,6 +147,10 @@ export function runProperty(policy: Policy, test: TestCase, spec: PropertySpec, 
   const output = lines.map((l) => l + "\n").join("");
   const err = result.errorInstance;
   const status: TestStatus = err instanceof PropertyEvalError ? "error" : "fail";
+  const failure =
+    status === "fail" && options.explain !== false && counterexample !== undefined
+      ? explainFailure(policy, test, { timeoutMs: options.timeoutMs, input: fromJSON(counterexample) })
+      : undefined;
   return {
     ...base,
     status,
@@ -155,5 +160,6 @@ export function runProperty(policy: Policy, test: TestCase, spec: PropertySpec, 
     counterexample,
     seed,
     reproduce,
+    ...(failure ? { failure } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Reports of `guard test` results: pretty (as `opa test` prints), json, junit (XML) and github (workflow annotations).
-import { coverageJson, formatCoveragePretty, type CoverageReport } from "./coverage.js";
+import { coverageJson, formatCoveragePretty, formatPercent, type CoverageReport } from "./coverage.js";
+import { explanationLines } from "./explain.js";
 import { summarize, type TestResult } from "./run.js";
 
 export type ReportFormat = "pretty" | "json" | "junit" | "github";
@@ -34,10 +35,11 @@ function errorText(r: TestResult): string {
   return `${at}${e.code}: ${e.message}`;
 }
 
-/** A property's failing input, seed and the command that runs it again (empty for other tests). */
-function propertyLines(r: TestResult): string[] {
-  if (r.reproduce === undefined) return [];
-  return [`counterexample: ${JSON.stringify(r.counterexample ?? null)}`, `seed: ${r.seed}`, `reproduce: ${r.reproduce}`];
+/** Why a test failed: a property's failing input, seed and the command that runs it again, then the failing expression (and a comparison's values). */
+function detailLines(r: TestResult): string[] {
+  const why = explanationLines(r.failure);
+  if (r.reproduce === undefined) return why;
+  return [`counterexample: ${JSON.stringify(r.counterexample ?? null)}`, `seed: ${r.seed}`, `reproduce: ${r.reproduce}`, ...why];
 }
 
 function indent(text: string, by = "  "): string {
@@ -63,7 +65,7 @@ export function formatPretty(results: readonly TestResult[], options: ReportOpti
     for (const r of failed) {
       out.push(line(r), `  ${r.file}:${r.line}`);
       if (r.error) out.push(indent(errorText(r)));
-      for (const l of propertyLines(r)) out.push(indent(l));
+      for (const l of detailLines(r)) out.push(indent(l));
       if (r.output !== "") out.push("", indent(r.output));
       out.push("");
     }
@@ -89,12 +91,24 @@ export function formatPretty(results: readonly TestResult[], options: ReportOpti
   if (counts.fail > 0) out.push(`FAIL: ${counts.fail}/${total}`);
   if (counts.skip > 0) out.push(`SKIPPED: ${counts.skip}/${total}`);
   if (counts.error > 0) out.push(`ERROR: ${counts.error}/${total}`);
-  const text = out.join("\n") + "\n";
+  let text = out.join("\n") + "\n";
+  if (results.some((r) => r.bench)) text += `\n${formatBenchPretty(results)}`;
   return options.coverage ? `${text}\n${formatCoveragePretty(options.coverage)}` : text;
 }
 
+/** The BENCHMARKS section of `--bench`: per benchmarked test the evaluations run and the time of one. */
+export function formatBenchPretty(results: readonly TestResult[]): string {
+  const rows = results.filter((r) => r.bench);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const opsWidth = Math.max(...rows.map((r) => String(r.bench!.ops).length));
+  const nsWidth = Math.max(...rows.map((r) => String(r.bench!.nsPerOp).length));
+  const out = ["BENCHMARKS", RULE];
+  for (const r of rows) out.push(`${r.name.padEnd(width)}  ${String(r.bench!.ops).padStart(opsWidth)} ops  ${String(r.bench!.nsPerOp).padStart(nsWidth)} ns/op`);
+  return out.join("\n") + "\n";
+}
+
 /** Every result as JSON (times in nanoseconds); with coverage, an object `{results, coverage}`. */
-export function formatJson(results: readonly TestResult[], coverage?: CoverageReport): string {
+export function formatJson(results: readonly TestResult[], coverage?: CoverageReport, threshold?: number): string {
   const rows = results.map((r) => ({
     name: r.name,
     package: r.package,
@@ -108,8 +122,11 @@ export function formatJson(results: readonly TestResult[], coverage?: CoverageRe
       : {}),
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(r.reproduce !== undefined ? { counterexample: r.counterexample ?? null, reproduce: r.reproduce } : {}),
+    ...(r.failure ? { failure: r.failure } : {}),
+    ...(r.bench ? { bench: { ops: r.bench.ops, nsPerOp: r.bench.nsPerOp } } : {}),
   }));
-  return JSON.stringify(coverage ? { results: rows, coverage: coverageJson(coverage) } : rows, null, 2) + "\n";
+  const cov = coverage ? { ...coverageJson(coverage), ...(threshold !== undefined ? { threshold, passed: coverage.coverage >= threshold } : {}) } : undefined;
+  return JSON.stringify(cov ? { results: rows, coverage: cov } : rows, null, 2) + "\n";
 }
 
 function xml(text: string): string {
@@ -121,7 +138,7 @@ function seconds(ns: number): string {
 }
 
 /** JUnit XML: one testsuite per file, one testcase per test (classname the package, name the rule). */
-export function formatJunit(results: readonly TestResult[]): string {
+export function formatJunit(results: readonly TestResult[], options: ReportOptions = {}): string {
   const all = summarize(results);
   const totalNs = results.reduce((s, r) => s + r.durationNs, 0);
   const out = [
@@ -136,17 +153,41 @@ export function formatJunit(results: readonly TestResult[]): string {
       const rule = r.name.slice(r.package.length + 1);
       const open = `    <testcase name="${xml(rule)}" classname="${xml(r.package)}" file="${xml(r.file)}" line="${r.line}" time="${seconds(r.durationNs)}"`;
       const inner: string[] = [];
-      const prop = propertyLines(r).join("\n");
+      const prop = detailLines(r).join("\n");
       if (r.status === "fail") inner.push(`      <failure message="${xml(`${r.name} failed`)}" type="fail">${xml(prop)}</failure>`);
-      if (r.status === "error") inner.push(`      <error message="${xml(r.error?.message ?? "")}" type="${xml(r.error?.code ?? "")}">${xml([errorText(r), ...propertyLines(r)].join("\n"))}</error>`);
+      if (r.status === "error") inner.push(`      <error message="${xml(r.error?.message ?? "")}" type="${xml(r.error?.code ?? "")}">${xml([errorText(r), ...detailLines(r)].join("\n"))}</error>`);
       if (r.status === "skip") inner.push("      <skipped/>");
-      if (r.output !== "") inner.push(`      <system-out>${xml(r.output)}</system-out>`);
+      const bench = r.bench ? `bench: ${r.bench.ops} ops, ${r.bench.nsPerOp} ns/op\n` : "";
+      if (r.output !== "" || bench !== "") inner.push(`      <system-out>${xml(r.output + bench)}</system-out>`);
       out.push(inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join("\n")}\n    </testcase>`);
     }
     out.push("  </testsuite>");
   }
+  if (options.coverage) out.push(...junitCoverage(options.coverage, options.threshold));
   out.push("</testsuites>");
   return out.join("\n") + "\n";
+}
+
+/** Coverage as a JUnit testsuite named `coverage`: a property per file and the total (percent), the COVERAGE
+ *  section as its system-out, and with a threshold one testcase that fails below it. */
+function junitCoverage(report: CoverageReport, threshold: number | undefined): string[] {
+  const failed = threshold !== undefined && report.coverage < threshold;
+  const tests = threshold !== undefined ? 1 : 0;
+  const out = [`  <testsuite name="coverage" tests="${tests}" failures="${failed ? 1 : 0}" errors="0" skipped="0" time="0.000000">`, "    <properties>"];
+  out.push(`      <property name="coverage" value="${report.coverage.toFixed(1)}"/>`);
+  if (threshold !== undefined) out.push(`      <property name="threshold" value="${threshold}"/>`);
+  for (const f of report.files) {
+    out.push(`      <property name="coverage:${xml(f.file)}" value="${f.coverage.toFixed(1)}"/>`);
+    if (f.notCovered.length > 0) out.push(`      <property name="not_covered:${xml(f.file)}" value="${f.notCovered.join(",")}"/>`);
+  }
+  out.push("    </properties>");
+  if (threshold !== undefined) {
+    const open = `    <testcase name="threshold" classname="coverage" time="0.000000"`;
+    const msg = `coverage ${formatPercent(report.coverage)} is below the threshold ${threshold}%`;
+    out.push(failed ? `${open}>\n      <failure message="${xml(msg)}" type="coverage"/>\n    </testcase>` : `${open}/>`);
+  }
+  out.push(`    <system-out>${xml(formatCoveragePretty(report))}</system-out>`, "  </testsuite>");
+  return out;
 }
 
 function ghData(text: string): string {
@@ -157,24 +198,43 @@ function ghProperty(text: string): string {
   return ghData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-/** GitHub Actions workflow commands: an `::error` annotation per failed or errored test, then a summary line. */
-export function formatGithub(results: readonly TestResult[]): string {
+/** GitHub Actions workflow commands: an `::error` annotation per failed or errored test, then a summary line; with
+ *  coverage an annotation per file with lines not covered (`::warning` when the file is below the threshold, else
+ *  `::notice`), at its first such line, and the total (an `::error` when it is below the threshold). */
+export function formatGithub(results: readonly TestResult[], options: ReportOptions = {}): string {
   const out: string[] = [];
   for (const r of results) {
     if (r.status !== "fail" && r.status !== "error") continue;
     const where = `file=${ghProperty(r.file)},line=${r.line}`;
     const what = r.status === "fail" ? `${r.name} failed` : `${r.name} failed: ${errorText(r)}`;
-    out.push(`::error ${where}::${ghData([what, ...propertyLines(r)].join("\n"))}`);
+    out.push(`::error ${where}::${ghData([what, ...detailLines(r)].join("\n"))}`);
   }
   const c = summarize(results);
+  const cov = options.coverage;
+  const threshold = options.threshold;
+  if (cov) {
+    for (const f of cov.files) {
+      if (f.notCovered.length === 0) continue;
+      const below = threshold !== undefined && f.coverage < threshold;
+      const total = f.covered.length + f.notCovered.length;
+      const what = `coverage ${formatPercent(f.coverage)} (${f.covered.length}/${total})${below ? `, below the threshold ${threshold}%` : ""}; lines not covered: ${f.notCovered.join(", ")}`;
+      out.push(`::${below ? "warning" : "notice"} file=${ghProperty(f.file)},line=${f.notCovered[0]},title=${ghProperty("guard test coverage")}::${ghData(what)}`);
+    }
+    if (threshold !== undefined && cov.coverage < threshold) out.push(`::error title=${ghProperty("guard test coverage")}::${ghData(`coverage ${formatPercent(cov.coverage)} is below the threshold ${threshold}%`)}`);
+  }
   out.push(`guard test: ${c.pass}/${c.total} passed, ${c.fail} failed, ${c.error} errored, ${c.skip} skipped`);
+  if (cov) out.push(`guard test: coverage ${formatPercent(cov.coverage)}${threshold !== undefined ? ` (threshold ${threshold}%)` : ""}`);
+  for (const r of results) if (r.bench) out.push(`guard test: bench ${r.name}: ${r.bench.ops} ops, ${r.bench.nsPerOp} ns/op`);
   return out.join("\n") + "\n";
 }
 
 export interface ReportOptions {
   verbose?: boolean;
-  /** Shown by the pretty (a COVERAGE section) and json (a `coverage` member) reports. */
+  /** Shown by every report: pretty (a COVERAGE section), json (a `coverage` member), junit (a `coverage`
+   *  testsuite), github (annotations of the lines not covered). */
   coverage?: CoverageReport;
+  /** The `--threshold` percentage, shown with the coverage. */
+  threshold?: number;
 }
 
 export function formatReport(format: ReportFormat, results: readonly TestResult[], options: ReportOptions = {}): string {
@@ -182,10 +242,10 @@ export function formatReport(format: ReportFormat, results: readonly TestResult[
     case "pretty":
       return formatPretty(results, options);
     case "json":
-      return formatJson(results, options.coverage);
+      return formatJson(results, options.coverage, options.threshold);
     case "junit":
-      return formatJunit(results);
+      return formatJunit(results, options);
     case "github":
-      return formatGithub(results);
+      return formatGithub(results, options);
   }
 }

@@ -200,4 +200,27 @@ describe("reports", () => {
         "guard test: 1/4 passed, 1 failed, 1 errored, 1 skipped\n",
     );
   });
+
+  it("--bench: passing tests evaluated again and again for the budget, with ops and ns/op", () => {
+    const policy = Policy.compile([{ file: "authz.rego", text: policySrc }, { file: "authz_test.rego", text: "package authz\n\ntest_ok if allow with input as {\"user\": \"admin\"}\ntest_bad if allow\n" }]);
+    const rs = runTests(policy, discoverTests(policy.modules), { benchMs: 20 });
+    expect(rs[0]!.bench!.ops).toBeGreaterThan(1);
+    expect(rs[0]!.bench!.nsPerOp).toBeGreaterThan(0);
+    expect(rs[0]!.bench!.ops * rs[0]!.bench!.nsPerOp).toBeGreaterThanOrEqual(15e6);
+    expect(rs[1]!.bench).toBeUndefined();
+    const pretty = formatPretty(rs);
+    expect(pretty).toMatch(/\n\nBENCHMARKS\n-{80}\ndata\.authz\.test_ok {2}\d+ ops {2}\d+ ns\/op\n$/);
+    const json = JSON.parse(formatJson(rs)) as { bench?: { ops: number; nsPerOp: number } }[];
+    expect(json[0]!.bench).toEqual(rs[0]!.bench);
+    expect(json[1]!.bench).toBeUndefined();
+    expect(formatJunit(rs)).toMatch(/<system-out>bench: \d+ ops, \d+ ns\/op\n<\/system-out>/);
+    expect(formatGithub(rs)).toMatch(/\nguard test: bench data\.authz\.test_ok: \d+ ops, \d+ ns\/op\n$/);
+  });
+
+  it("todo_prop_ rules are skipped like todo_test_", () => {
+    expect(brief(run("package authz\n\ntodo_prop_x if false\ntodo_test_y if false\n"))).toEqual([
+      ["data.authz.todo_prop_x", "skip"],
+      ["data.authz.todo_test_y", "skip"],
+    ]);
+  });
 });

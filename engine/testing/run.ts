@@ -3,6 +3,7 @@ import type { Location } from "../../lang/ast.js";
 import type { Policy } from "../engine.js";
 import { EvalError } from "../errors.js";
 import type { TestCase } from "./discover.js";
+import { explainFailure, type FailureExplanation } from "./explain.js";
 import { runProperty, type PropertyOptions } from "./properties.js";
 
 export type TestStatus = "pass" | "fail" | "error" | "skip";
@@ -24,6 +25,15 @@ export interface TestResult {
   seed?: number;
   counterexample?: unknown;
   reproduce?: string;
+  /** A failed test: its last failing expression and, for a comparison, both sides' values. */
+  failure?: FailureExplanation;
+  /** With `bench`: how many evaluations ran in the time budget and the mean time of one. */
+  bench?: BenchResult;
+}
+
+export interface BenchResult {
+  ops: number;
+  nsPerOp: number;
 }
 
 export interface RunOptions extends PropertyOptions {
@@ -34,6 +44,10 @@ export interface RunOptions extends PropertyOptions {
   engine?: "compiled" | "reference";
   /** Called for each literal and rule head evaluated (the reference engine only; see coverage.ts). */
   coverage?: (loc: Location) => void;
+  /** Benchmark each passing test (not properties): evaluate it repeatedly for this many milliseconds. */
+  benchMs?: number;
+  /** Explain failures (the failing expression and a comparison's values; default true). */
+  explain?: boolean;
   /** Called after each test (for progress reporting). */
   onResult?: (result: TestResult) => void;
 }
@@ -72,7 +86,28 @@ function runTest(policy: Policy, test: TestCase, options: RunOptions): TestResul
   }
   const durationNs = Number(process.hrtime.bigint() - start);
   const output = lines.map((l) => l + "\n").join("");
-  return { ...base, status, durationNs, output, ...(error ? { error } : {}) };
+  const failure = status === "fail" && options.explain !== false ? explainFailure(policy, test, { timeoutMs: options.timeoutMs }) : undefined;
+  const bench = status === "pass" && options.benchMs !== undefined ? benchmark(policy, test, options, options.benchMs) : undefined;
+  return { ...base, status, durationNs, output, ...(error ? { error } : {}), ...(failure ? { failure } : {}), ...(bench ? { bench } : {}) };
+}
+
+/** Evaluates a test again and again for `budgetMs` (at least once), as `opa test --bench` does. */
+export function benchmark(policy: Policy, test: TestCase, options: RunOptions, budgetMs: number): BenchResult {
+  const evalOptions = { print: () => {}, timeoutMs: options.timeoutMs, engine: options.engine };
+  const budget = BigInt(Math.max(0, Math.round(budgetMs * 1e6)));
+  const start = process.hrtime.bigint();
+  let ops = 0;
+  let batch = 1;
+  let elapsed = 0n;
+  // in batches sized to what is left of the budget, so that reading the clock costs little against fast tests
+  while (ops === 0 || elapsed < budget) {
+    for (let i = 0; i < batch; i++) policy.evaluate(test.path, evalOptions);
+    ops += batch;
+    elapsed = process.hrtime.bigint() - start;
+    const perOp = Number(elapsed) / ops;
+    batch = Math.max(1, Math.min(1024, Math.floor(Number(budget - elapsed) / Math.max(perOp, 1))));
+  }
+  return { ops, nsPerOp: Math.round(Number(elapsed) / ops) };
 }
 
 /** Counts of each status. */

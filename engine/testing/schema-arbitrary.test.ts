@@ -94,11 +94,56 @@ describe("schemaArbitrary", () => {
     all(withBool, (v) => isObj(v) && [0, 1, 2].includes(v["a"] as number) && typeof v["b"] === "boolean");
   });
 
-  it("an unsupported, dangling or recursive $ref is an error", () => {
+  it("an unsupported or dangling $ref, or a recursion without end, is an error", () => {
     expect(() => schemaArbitrary({ $ref: "http://example.com/s.json" })).toThrow(SchemaError);
-    expect(() => schemaArbitrary({ $ref: "other.json#/x" })).toThrow(/unsupported \$ref "other\.json#\/x": only "#\/definitions\/NAME" and "#\/\$defs\/NAME"/);
+    expect(() => schemaArbitrary({ $ref: "other.json#/x" })).toThrow(/unsupported \$ref "other\.json#\/x": only local ones are supported/);
     expect(() => schemaArbitrary({ $ref: "#/definitions/nope" })).toThrow(/no such definition/);
-    expect(() => schemaArbitrary({ $ref: "#/$defs/t", $defs: { t: { type: "array", items: { $ref: "#/$defs/t" } } } })).toThrow(/recursive/);
+    expect(() => schemaArbitrary({ $ref: "#/properties/a/nope", properties: { a: {} } })).toThrow(/no such definition/);
+    all({ type: "object", properties: { a: { type: "boolean" }, b: { $ref: "#/properties/a" } }, required: ["a", "b"] }, (v) => isObj(v) && typeof v["b"] === "boolean");
+    // every node needs a child: no finite value
+    const endless = { $ref: "#/$defs/t", $defs: { t: { type: "object", properties: { c: { $ref: "#/$defs/t" } }, required: ["c"] } } };
+    expect(() => schemaArbitrary(endless)).toThrow(/recursive \$ref "#\/\$defs\/t" has no end/);
+    expect(() => schemaArbitrary({ $ref: "#/$defs/t", $defs: { t: { type: "array", minItems: 1, items: { $ref: "#/$defs/t" } } } })).toThrow(SchemaError);
+  });
+
+  it("recursive $ref: nested to a bounded depth, cut at an empty array or an omitted property", () => {
+    const depth = (v: unknown): number => (Array.isArray(v) ? 1 + Math.max(0, ...v.map(depth)) : 0);
+    const arrays = sample({ $ref: "#/$defs/t", $defs: { t: { type: "array", items: { $ref: "#/$defs/t" } } } });
+    expect(arrays.every((v) => Array.isArray(v) && depth(v) <= 3)).toBe(true);
+    expect(arrays.some((v) => depth(v) === 3)).toBe(true);
+    const tree = {
+      type: "object",
+      properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#" } }, parent: { $ref: "#" } },
+      required: ["name"],
+    };
+    const valid = (v: unknown, d = 0): boolean =>
+      d <= 4 &&
+      isObj(v) &&
+      typeof v["name"] === "string" &&
+      (v["children"] === undefined || (Array.isArray(v["children"]) && v["children"].every((c) => valid(c, d + 1)))) &&
+      (v["parent"] === undefined || valid(v["parent"], d + 1));
+    all(tree, (v) => valid(v));
+    expect(sample(tree).some((v) => isObj(v) && Array.isArray(v["children"]) && v["children"].some((c) => isObj(c) && Array.isArray(c["children"]) && c["children"].length > 0))).toBe(true);
+    // a recursive alternative is dropped at the cut
+    const list = { $defs: { l: { anyOf: [{ type: "null" }, { type: "object", properties: { next: { $ref: "#/$defs/l" } }, required: ["next"] }] } }, $ref: "#/$defs/l" };
+    all(list, (v) => {
+      let n = 0;
+      for (let x = v; x !== null; x = (x as Record<string, unknown>)["next"]) if (++n > 4 || !isObj(x)) return false;
+      return true;
+    });
+  });
+
+  it("allOf: the parts merged into one schema", () => {
+    const schema = {
+      $defs: { named: { type: "object", properties: { name: { type: "string", minLength: 1 } }, required: ["name"] } },
+      allOf: [
+        { $ref: "#/$defs/named" },
+        { type: "object", properties: { age: { type: "integer", minimum: 0, maximum: 150 }, name: { maxLength: 3 } }, required: ["age"] },
+      ],
+    };
+    all(schema, (v) => isObj(v) && typeof v["name"] === "string" && [...v["name"]].length >= 1 && [...v["name"]].length <= 3 && Number.isInteger(v["age"]) && (v["age"] as number) >= 0 && (v["age"] as number) <= 150);
+    all({ allOf: [{ type: ["number", "string"] }, { type: "integer", minimum: 5 }, { maximum: 7 }] }, (v) => Number.isInteger(v) && (v as number) >= 5 && (v as number) <= 7);
+    expect(() => schemaArbitrary({ allOf: [{ type: "string" }, { type: "integer" }] })).toThrow(/allOf: the types "string" and "integer" have no value in common/);
   });
 
   it("no type: a small JSON value; unknown keywords ignored", () => {

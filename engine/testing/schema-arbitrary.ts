@@ -1,10 +1,30 @@
 // JSON Schema → fast-check arbitrary, for the property tests of `guard test` (`prop_…` rules).
 // Covers the common keywords (type, properties/required, items, enum/const, bounds, lengths, pattern, a few formats,
-// anyOf/oneOf, local $ref); other keywords are ignored. Sizes are kept small so that evaluation stays fast.
+// anyOf/oneOf, allOf (merged into one schema), local $ref, recursive ones to a bounded depth); other keywords are
+// ignored. Sizes are kept small so that evaluation stays fast.
 import fc from "fast-check";
 
-/** A schema the generator cannot follow (an unsupported or dangling `$ref`, a recursive one, a bad pattern). */
+/** A schema the generator cannot follow (an unsupported or dangling `$ref`, a recursion without end, a bad pattern). */
 export class SchemaError extends Error {}
+
+/** Nesting of one recursive `$ref` inside itself, beyond which the recursion is cut (an empty array, an omitted property…). */
+export const MAX_REF_DEPTH = 3;
+
+/** Thrown where a recursive `$ref` reaches MAX_REF_DEPTH; caught by the nearest optional place (array items, optional properties, alternatives). */
+class RecursionCut extends Error {
+  constructor(readonly ref: string) {
+    super(`recursive $ref ${JSON.stringify(ref)} has no end: every instance nests another`);
+  }
+}
+
+function cut<T>(f: () => T, otherwise: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RecursionCut) return otherwise();
+    throw e;
+  }
+}
 
 type Schema = Record<string, unknown>;
 
@@ -27,7 +47,12 @@ const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== nul
 
 /** An arbitrary of the JSON values a schema accepts (as plain JavaScript values). */
 export function schemaArbitrary(schema: unknown): fc.Arbitrary<unknown> {
-  return new Builder(schema).build(schema, []);
+  try {
+    return new Builder(schema).build(schema, []);
+  } catch (e) {
+    if (e instanceof RecursionCut) throw new SchemaError(e.message);
+    throw e;
+  }
 }
 
 class Builder {
@@ -38,6 +63,7 @@ class Builder {
     if (schema === false) throw new SchemaError("the schema `false` accepts no value");
     if (!isSchema(schema)) throw new SchemaError(`not a JSON schema: ${JSON.stringify(schema)}`);
     if (typeof schema["$ref"] === "string") return this.ref(schema["$ref"], refs);
+    if (Array.isArray(schema["allOf"]) && schema["allOf"].length > 0) return this.build(this.mergeAllOf(schema, refs), refs);
     if ("const" in schema) return fc.constant(schema["const"]);
     if (Array.isArray(schema["enum"])) {
       if (schema["enum"].length === 0) throw new SchemaError("an empty enum accepts no value");
@@ -48,7 +74,18 @@ class Builder {
       if (Array.isArray(alts) && alts.length > 0) {
         // the alternatives, each with the keywords beside anyOf/oneOf (a shared `type`, `properties`…)
         const { [key]: _, ...rest } = schema;
-        return fc.oneof(...alts.map((alt) => this.build(isSchema(alt) ? { ...rest, ...alt } : alt, refs)));
+        const arbs: fc.Arbitrary<unknown>[] = [];
+        let lastCut: RecursionCut | undefined;
+        for (const alt of alts) {
+          try {
+            arbs.push(this.build(isSchema(alt) ? { ...rest, ...alt } : alt, refs));
+          } catch (e) {
+            if (!(e instanceof RecursionCut)) throw e;
+            lastCut = e;
+          }
+        }
+        if (arbs.length === 0) throw lastCut!;
+        return fc.oneof(...arbs);
       }
     }
     const type = schema["type"];
@@ -60,14 +97,40 @@ class Builder {
     return anyJson();
   }
 
+  /** The schema a local `$ref` names: `#` (the root) or a JSON pointer into it (`#/$defs/NAME`, `#/properties/user`). */
+  private target(ref: string): unknown {
+    if (ref === "#") return this.root;
+    if (!ref.startsWith("#/")) throw new SchemaError(`unsupported $ref ${JSON.stringify(ref)}: only local ones are supported ("#", "#/$defs/NAME", "#/definitions/NAME", "#/properties/…")`);
+    let at: unknown = this.root;
+    for (const raw of ref.slice(2).split("/")) {
+      const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+      if (Array.isArray(at) && /^\d+$/.test(key)) at = at[Number(key)];
+      else if (isSchema(at) && Object.hasOwn(at, key)) at = at[key];
+      else throw new SchemaError(`$ref ${JSON.stringify(ref)}: no such definition in the schema`);
+    }
+    return at;
+  }
+
   private ref(ref: string, refs: readonly string[]): fc.Arbitrary<unknown> {
-    const m = /^#\/(definitions|\$defs)\/([^/]+)$/.exec(ref);
-    if (!m) throw new SchemaError(`unsupported $ref ${JSON.stringify(ref)}: only "#/definitions/NAME" and "#/$defs/NAME" are supported`);
-    if (refs.includes(ref)) throw new SchemaError(`recursive $ref ${JSON.stringify(ref)} is not supported`);
-    const defs = isSchema(this.root) ? this.root[m[1]!] : undefined;
-    const name = m[2]!.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isSchema(defs) || !(name in defs)) throw new SchemaError(`$ref ${JSON.stringify(ref)}: no such definition in the schema`);
-    return this.build(defs[name], [...refs, ref]);
+    const target = this.target(ref);
+    if (refs.filter((r) => r === ref).length >= MAX_REF_DEPTH) throw new RecursionCut(ref);
+    return this.build(target, [...refs, ref]);
+  }
+
+  /** `allOf` as one schema: properties merged (a property in several parts takes all their schemas), required
+   *  joined, types intersected, bounds the tightest; other keywords from the last part that sets them. */
+  private mergeAllOf(schema: Schema, refs: readonly string[]): Schema {
+    const { allOf, ...rest } = schema;
+    let out: Schema = { ...rest };
+    for (const part0 of allOf as unknown[]) {
+      let part = part0;
+      for (let hops = 0; isSchema(part) && typeof part["$ref"] === "string" && hops < 16; hops++) part = this.target(part["$ref"]);
+      if (part === true) continue;
+      if (!isSchema(part)) throw new SchemaError(`allOf: not a JSON schema: ${JSON.stringify(part)}`);
+      if (Array.isArray(part["allOf"])) part = this.mergeAllOf(part, refs);
+      out = mergeSchemas(out, part as Schema);
+    }
+    return out;
   }
 
   private typed(type: string, s: Schema, refs: readonly string[]): fc.Arbitrary<unknown> {
@@ -94,7 +157,14 @@ class Builder {
   private array(s: Schema, refs: readonly string[]): fc.Arbitrary<unknown> {
     const minLength = Math.max(0, Math.ceil(num(s["minItems"]) ?? 0));
     const maxLength = Math.max(minLength, Math.floor(num(s["maxItems"]) ?? Math.max(DEFAULT_MAX_ITEMS, minLength)));
-    const item = this.build(s["items"], refs);
+    const item = cut<fc.Arbitrary<unknown> | undefined>(
+      () => this.build(s["items"], refs),
+      () => undefined,
+    );
+    if (item === undefined) {
+      if (minLength > 0) throw new RecursionCut("items");
+      return fc.constant([]);
+    }
     if (s["uniqueItems"] === true) return fc.uniqueArray(item, { minLength, maxLength, selector: (v) => JSON.stringify(v) });
     return fc.array(item, { minLength, maxLength });
   }
@@ -103,7 +173,11 @@ class Builder {
     const props = isSchema(s["properties"]) ? s["properties"] : {};
     const required = Array.isArray(s["required"]) ? s["required"].map(String) : [];
     const model: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const [k, v] of Object.entries(props)) model[k] = this.build(v, refs);
+    for (const [k, v] of Object.entries(props)) {
+      // a recursion cut omits an optional property
+      const arb = required.includes(k) ? this.build(v, refs) : cut<fc.Arbitrary<unknown> | undefined>(() => this.build(v, refs), () => undefined);
+      if (arb !== undefined) model[k] = arb;
+    }
     for (const k of required) if (!(k in model)) model[k] = anyJson();
     const extra = s["additionalProperties"];
     if (Object.keys(model).length === 0 && extra !== false) {
@@ -113,6 +187,35 @@ class Builder {
     }
     return fc.record(model, { requiredKeys: required, noNullPrototype: true });
   }
+}
+
+const MIN_KEYS = new Set(["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"]);
+const MAX_KEYS = new Set(["maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"]);
+
+/** Two schemas that must both hold, as one (see mergeAllOf). */
+function mergeSchemas(a: Schema, b: Schema): Schema {
+  const out: Schema = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const old = out[k];
+    if (old === undefined) out[k] = v;
+    else if (k === "properties" && isSchema(old) && isSchema(v)) {
+      const props: Schema = { ...old };
+      for (const [p, ps] of Object.entries(v)) props[p] = p in props ? { allOf: [props[p], ps] } : ps;
+      out[k] = props;
+    } else if (k === "required" && Array.isArray(old) && Array.isArray(v)) out[k] = [...new Set([...old, ...v])];
+    else if (k === "type") {
+      const xs = Array.isArray(old) ? old : [old];
+      const ys = Array.isArray(v) ? v : [v];
+      // integer is a number
+      const both = xs.flatMap((x) => (ys.includes(x) ? [x] : x === "number" && ys.includes("integer") ? ["integer"] : x === "integer" && ys.includes("number") ? ["integer"] : []));
+      if (both.length === 0) throw new SchemaError(`allOf: the types ${JSON.stringify(old)} and ${JSON.stringify(v)} have no value in common`);
+      out[k] = both.length === 1 ? both[0] : both;
+    } else if (MIN_KEYS.has(k) && typeof old === "number" && typeof v === "number") out[k] = Math.max(old, v);
+    else if (MAX_KEYS.has(k) && typeof old === "number" && typeof v === "number") out[k] = Math.min(old, v);
+    else if (k === "items" || k === "additionalProperties") out[k] = isSchema(old) && isSchema(v) ? { allOf: [old, v] } : v === false || old === false ? false : v;
+    else out[k] = v;
+  }
+  return out;
 }
 
 function integer(s: Schema): fc.Arbitrary<unknown> {
