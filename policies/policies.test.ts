@@ -128,7 +128,7 @@ and never paste credentials into an issue. See docs/security.md for how to reque
 describe("secret_patterns (policies/claude/data.yaml)", () => {
   const bundle = loadBundle(POLICIES, { tests: false });
   const policy = Policy.compile(bundle.sources, { data: bundle.data });
-  const mask = toJSON(policy.evaluate(["guard", "claude", "decision", "mask"], { input: fromJSON({}) })) as { name: string; pattern: string; replacement: string }[];
+  const mask = toJSON(policy.evaluate(["guard", "claude", "decision", "mask"], { input: fromJSON({}) })!) as { name: string; pattern: string; replacement: string }[];
 
   /** The names of the mask patterns matching `text`, as the engine's regex.match (RE2) decides. */
   const matches = (text: string): string[] => {
