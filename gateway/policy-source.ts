@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { isPolicyFile } from "../engine/bundle.js";
 import type { PolicySourceConfig } from "./config.js";
-import { loadPolicyBundle, type PolicyBundle } from "./bundle.js";
+import { compileSnapshot, readBundle, type PolicyBundle } from "./bundle.js";
+import { BundleTester } from "./bundle-tester.js";
 
 const run = promisify(execFile);
 
@@ -33,6 +34,7 @@ export class PolicySource {
   private gitHead: string | undefined;
   private busy: Promise<ReloadOutcome> | undefined;
   private readonly listeners: Listener[] = [];
+  private readonly tester = new BundleTester();
 
   constructor(private readonly config: PolicySourceConfig) {}
 
@@ -64,6 +66,7 @@ export class PolicySource {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    void this.tester.close();
   }
 
   private schedule(): void {
@@ -84,7 +87,7 @@ export class PolicySource {
   private async reloadOnce(): Promise<ReloadOutcome> {
     let result: ReloadOutcome;
     try {
-      result = this.config.kind === "dir" ? this.reloadDir(this.config.dir) : await this.reloadGit();
+      result = this.config.kind === "dir" ? await this.reloadDir(this.config.dir) : await this.reloadGit();
     } catch (e) {
       result = { outcome: "rejected", revision: null, problems: [e instanceof Error ? e.message : String(e)] };
     }
@@ -94,11 +97,22 @@ export class PolicySource {
     return result;
   }
 
-  private reloadDir(dir: string, revision?: string): ReloadOutcome {
+  private async reloadDir(dir: string, revision?: string): Promise<ReloadOutcome> {
     const print = fingerprintOf(dir);
     if (revision === undefined && print === this.fingerprint) return { outcome: "unchanged", revision: this.bundle?.revision ?? null };
-    const load = loadPolicyBundle(dir, { runTests: this.config.runTests, revision });
+    // The texts read here are the ones tested (in the worker) and then compiled and served (here).
+    const snapshot = readBundle(dir, revision);
     this.fingerprint = print;
+    if (this.bundle?.revision === snapshot.revision) return { outcome: "unchanged", revision: snapshot.revision };
+    if (this.failure?.revision === snapshot.revision) return { outcome: "unchanged", revision: snapshot.revision };
+    let tests = 0;
+    if (this.config.runTests && snapshot.errors.length === 0) {
+      const tested = await this.tester.test(snapshot);
+      if (!tested.ok) return { outcome: "rejected", revision: snapshot.revision, problems: tested.problems };
+      tests = tested.tests;
+    }
+    const load = compileSnapshot(snapshot, { runTests: false });
+    if (load.ok) load.bundle.tests = tests;
     if (!load.ok) {
       if (this.failure?.revision === load.revision && load.revision !== null) return { outcome: "unchanged", revision: load.revision };
       return { outcome: "rejected", revision: load.revision, problems: load.problems };
