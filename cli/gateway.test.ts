@@ -1,5 +1,6 @@
 // `guard gateway` as operators run it: the real binary, a guard.yaml, a JWKS issuer and an upstream on loopback.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
@@ -71,6 +72,28 @@ describe("guard gateway", () => {
     const verify = guard(["audit", "verify"], dir);
     expect(verify.stdout + verify.stderr).toMatch(/3 records|2 records/);
     expect(verify.status).toBe(0);
+  });
+
+  it("runs what npm start runs: the shipped guard.yaml with the shipped pack, its tests passed first", async () => {
+    const dir = fixture({ "guard.yaml": readFileSync(join(ROOT, "guard.yaml"), "utf8") });
+    symlinkSync(join(ROOT, "policies"), join(dir, "policies"));
+    const { child, address, banner } = await start(dir, ["--port", "0"], { ANTHROPIC_API_KEY: "sk-ant-test", GITHUB_TOKEN: "ghp_test" });
+    try {
+      expect(banner).toMatch(/revision [0-9a-f]{12}, [1-9]\d* tests passed/);
+      expect(banner).toContain(`export ANTHROPIC_BASE_URL=${address}/claude`);
+      expect(banner).toContain("audience=guard");
+      const ready = await request(`${address}/readyz`);
+      expect(ready.statusCode).toBe(200);
+      await ready.body.dump();
+      // No token, or a token from an issuer the config does not trust: refused before anything else.
+      for (const headers of [{}, { authorization: `Bearer ${await issuer.sign()}` }]) {
+        const res = await request(`${address}/claude/v1/messages`, { method: "POST", headers, body: messages() });
+        expect(res.statusCode).toBe(401);
+        expect(((await res.body.json()) as { error: { type: string } }).error.type).toBe("authentication_error");
+      }
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 
   it("loses no acknowledged audit record when killed with SIGKILL under load", async () => {

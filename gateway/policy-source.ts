@@ -93,6 +93,8 @@ export class PolicySource {
     }
     if (result.outcome === "rejected") this.failure = { revision: result.revision, problems: result.problems, at: new Date() };
     if (result.outcome === "loaded") this.failure = undefined;
+    // A rejected change reverted to the revision serving: nothing is wrong any more.
+    if (result.outcome === "unchanged" && this.bundle !== undefined && result.revision === this.bundle.revision) this.failure = undefined;
     for (const l of this.listeners) l(result);
     return result;
   }

@@ -64,6 +64,17 @@ describe("hot reload", () => {
     expect(metrics).toContain(`guard_policy_bundle_info{revision="${serving}"} 1`);
   });
 
+  it("clears the failure when a rejected change is reverted to the revision serving", async () => {
+    const serving = h.gateway.policies.current!.revision;
+    h.writePolicy("api/policy.guard", brokenSyntax(99));
+    expect((await h.gateway.policies.reload()).outcome).toBe("rejected");
+    expect(h.gateway.policies.lastFailure).toBeDefined();
+    h.writePolicy("api/policy.guard", good(1).policy);
+    expect(await h.gateway.policies.reload()).toEqual({ outcome: "unchanged", revision: serving });
+    expect(h.gateway.policies.lastFailure).toBeUndefined();
+    expect(await (await request(`${h.url}/metrics`)).body.text()).toContain("guard_policy_bundle_current 1");
+  });
+
   it("rejects a revision whose own tests fail (a policy that would allow writes)", async () => {
     const token = await h.token();
     h.writePolicy("api/policy.guard", allowsWrites(3));

@@ -51,6 +51,8 @@ export class Gateway {
         this.metrics.setRevision(r.revision);
         this.metrics.bundleHealthy.set(1);
         this.app.log.info({ revision: r.revision, tests: r.tests }, "policy bundle loaded");
+      } else if (r.outcome === "unchanged") {
+        if (this.policies.lastFailure === undefined && this.policies.current) this.metrics.bundleHealthy.set(1);
       } else if (r.outcome === "rejected") {
         this.metrics.reloads.inc({ outcome: "rejected" });
         this.metrics.bundleHealthy.set(0);
