@@ -106,6 +106,20 @@ describe("Authenticator", () => {
     }
   });
 
+  it("remembers a verified token only until it expires", async () => {
+    const issuer = await startIssuer();
+    try {
+      const auth = new Authenticator([{ name: "x", issuer: issuer.issuer, audience: [AUDIENCE], algorithms: ["RS256"], clockSkewSeconds: 0, jwksUrl: `${issuer.url}/jwks` }]);
+      const token = await issuer.sign(githubClaims(), { expiresIn: Math.floor(Date.now() / 1000) + 1 });
+      expect((await auth.verify(token)).repository).toBe("acme/app");
+      expect((await auth.verify(token)).repository).toBe("acme/app");
+      await new Promise((r) => setTimeout(r, 2100));
+      await expect(auth.verify(token)).rejects.toThrow("the token has expired");
+    } finally {
+      await issuer.close();
+    }
+  });
+
   it("lifts GitHub Actions and GitLab CI claims into identity fields", () => {
     const base = { issuer: "i", audience: ["a"], algorithms: ["RS256"], clockSkewSeconds: 30 };
     const gh = identityOf({ ...base, name: "github-actions", preset: "github-actions", groupsClaim: "teams" }, { ...githubClaims({ environment: "production", teams: ["sre", 3] }), iss: "i" });

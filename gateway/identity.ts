@@ -1,5 +1,6 @@
 // Authentication: a bearer JWT from a CI runner, verified with jose against its issuer's keys (signature, iss, aud,
 // exp/nbf with a bounded clock skew, an algorithm allow-list), then turned into the policy input's `identity`.
+import { createHash } from "node:crypto";
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { ProviderConfig } from "./config.js";
 
@@ -44,11 +45,45 @@ interface Verifier {
 }
 
 /** Verifies tokens for the configured providers. JWKS are fetched lazily, cached, and refetched on an unknown kid. */
+/**
+ * Verified tokens, remembered until they expire (at most `ttlMs`): a CI job sends the same token with every request,
+ * and verifying an RS256 signature costs more than the whole policy decision. Keyed by the token's SHA-256, so the
+ * cache holds no usable token. Bounded: the oldest entries go first.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { identity: Identity; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+
+  get(key: string, now: number): Identity | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (e.until <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.identity;
+  }
+
+  set(key: string, identity: Identity, expSeconds: number | undefined, now: number): void {
+    if (this.ttlMs <= 0) return;
+    const until = Math.min(now + this.ttlMs, expSeconds === undefined ? now : expSeconds * 1000);
+    if (until <= now) return;
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { identity, until });
+  }
+}
+
 export class Authenticator {
   private readonly byIssuer = new Map<string, Verifier>();
+  private readonly verified: VerifiedTokens;
 
-  constructor(providers: readonly ProviderConfig[], options: { fetchTimeoutMs?: number; jwksCooldownMs?: number } = {}) {
+  constructor(providers: readonly ProviderConfig[], options: { fetchTimeoutMs?: number; jwksCooldownMs?: number; cacheTtlMs?: number; cacheSize?: number } = {}) {
     const cooldown = options.jwksCooldownMs ?? 30_000;
+    this.verified = new VerifiedTokens(options.cacheTtlMs ?? 60_000, options.cacheSize ?? 10_000);
     for (const p of providers) {
       const keys = p.keys
         ? createLocalJWKSet({ keys: p.keys as never })
@@ -76,6 +111,15 @@ export class Authenticator {
 
   async verify(token: string | undefined): Promise<Identity> {
     if (token === undefined) throw new AuthError("missing", "no bearer token");
+    const key = createHash("sha256").update(token).digest("base64");
+    const cached = this.verified.get(key, Date.now());
+    if (cached !== undefined) return cached;
+    const identity = await this.verifyUncached(token);
+    this.verified.set(key, identity, identity.claims.exp, Date.now());
+    return identity;
+  }
+
+  private async verifyUncached(token: string): Promise<Identity> {
     let issuer: string;
     let alg: string;
     try {
