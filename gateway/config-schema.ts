@@ -48,6 +48,12 @@ const connection = {
     upstream: { type: "string", format: "uri", pattern: "^https?://", "x-message": "must be an http:// or https:// URL", description: "The upstream base URL; `/<name>/v1/messages` goes to `<upstream>/v1/messages`." },
     credential,
     entrypoint: { type: "string", pattern: "^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$", "x-message": "must be a rule path such as data.guard.claude.decision", description: "The decision rule (default `data.guard.<name>.decision`)." },
+    tool_entrypoint: {
+      type: "string",
+      pattern: "^data(\\.[A-Za-z_][A-Za-z0-9_]*)+$",
+      "x-message": "must be a rule path such as data.guard.claude.tool_decision",
+      description: "The rule deciding each tool call the model makes, for `anthropic` (default `data.guard.<name>.tool_decision`; when the bundle has no such rule, tool calls are not checked).",
+    },
   },
 };
 

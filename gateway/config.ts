@@ -27,6 +27,8 @@ export interface ConnectionConfig {
   credential?: CredentialConfig;
   /** The decision document's path below `data`: `["guard", "claude", "decision"]`. */
   entrypoint: string[];
+  /** The tool-call decision's path (`["guard", "claude", "tool_decision"]`). */
+  toolEntrypoint: string[];
 }
 
 export interface ProviderConfig {
@@ -172,6 +174,7 @@ interface RawConnection {
   upstream: string;
   credential?: RawCredential;
   entrypoint?: string;
+  tool_entrypoint?: string;
 }
 
 /** Validates a parsed config document and fills in defaults; paths are relative to `baseDir`. */
@@ -227,6 +230,7 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
     upstream: new URL(c.upstream),
     credential: c.credential && credentialConfig(c.credential, c.type, at),
     entrypoint: (c.entrypoint ?? `data.guard.${c.name.replace(/-/g, "_")}.decision`).split(".").slice(1),
+    toolEntrypoint: (c.tool_entrypoint ?? `data.guard.${c.name.replace(/-/g, "_")}.tool_decision`).split(".").slice(1),
   }));
 
   const store: StoreConfig =

@@ -5,6 +5,7 @@
 export const GATEWAY_ERRORS = {
   GUARD_UNAUTHENTICATED: { status: 401, anthropicType: "authentication_error", summary: "no valid identity token" },
   GUARD_DENIED: { status: 403, anthropicType: "permission_error", summary: "the policy denied the request" },
+  GUARD_TOOL_DENIED: { status: 403, anthropicType: "permission_error", summary: "the policy denied a tool call the model made" },
   GUARD_POLICY_ERROR: { status: 403, anthropicType: "permission_error", summary: "the policy could not decide; denied (fail closed)" },
   GUARD_NO_BUNDLE: { status: 503, anthropicType: "api_error", summary: "no policy bundle is loaded; denied" },
   GUARD_UNKNOWN_CONNECTION: { status: 404, anthropicType: "not_found_error", summary: "no such connection" },

@@ -10,6 +10,12 @@ export class GatewayMetrics {
     labelNames: ["connection", "decision"] as const,
     registers: [this.registry],
   });
+  readonly toolCalls = new Counter({
+    name: "guard_tool_calls_total",
+    help: "Tool calls the model made, by connection and decision (allow, deny, error).",
+    labelNames: ["connection", "decision"] as const,
+    registers: [this.registry],
+  });
   readonly evaluation = new Histogram({
     name: "guard_evaluation_duration_seconds",
     help: "Time spent evaluating a decision.",

@@ -1,6 +1,7 @@
 // The request flow end to end on loopback: authenticate, decide, audit, forward with the gateway's credential.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { request } from "undici";
 import { messages, startHarness, type Harness } from "./test/harness.js";
@@ -173,6 +174,25 @@ describe("denied requests", () => {
     const absolute = await request(`${h.url}/claude/v1/messages`, { method: "GET", headers: { host: "evil.example" } });
     expect(absolute.statusCode).toBe(401);
     await absolute.body.dump();
+  });
+
+  it("is never an open proxy: absolute-form targets and CONNECT are refused", async () => {
+    const token = await h.token();
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const url = new URL(h.url);
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(`${head}\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`));
+        let out = "";
+        socket.on("data", (c) => (out += c.toString()));
+        socket.on("end", () => resolve(out));
+        socket.on("error", reject);
+      });
+    const before = h.http.requests.length + h.anthropic.requests.length;
+    expect(await raw(`GET ${h.http.url}/base/x HTTP/1.1`)).toMatch(/^HTTP\/1\.1 400 .*[\s\S]*not a forward proxy/);
+    expect(await raw(`GET http://example.com/api/x HTTP/1.1`)).toMatch(/^HTTP\/1\.1 400 .*[\s\S]*not a forward proxy/);
+    // CONNECT: node closes the connection without an answer (no tunnel is ever opened).
+    expect(await raw(`CONNECT example.com:443 HTTP/1.1`)).not.toMatch(/^HTTP\/1\.1 2/);
+    expect(h.http.requests.length + h.anthropic.requests.length).toBe(before);
   });
 
   it("rejects bodies over the limit with 413 and unreadable Messages API bodies with 400", async () => {

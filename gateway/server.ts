@@ -5,11 +5,14 @@ import { createHash } from "node:crypto";
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { ConnectionConfig, GatewayConfig } from "./config.js";
 import { CredentialStore } from "./credentials.js";
-import { decide, type Decision } from "./decision.js";
+import type { PolicyBundle } from "./bundle.js";
+import { decide, definesRule, type Decision, type ToolInput } from "./decision.js";
 import { errorBody, GatewayError } from "./errors.js";
 import { Forwarder } from "./forward.js";
 import { AuthError, Authenticator, type Identity } from "./identity.js";
-import { buildInput } from "./input.js";
+import { guardResponse, maskerFor, maskRequest } from "./guardrails.js";
+import { buildInput, type PolicyInput } from "./input.js";
+import type { ToolDecision, ToolUseBlock } from "./masking/anthropic-stream.js";
 import { GatewayMetrics } from "./metrics.js";
 import { PolicySource } from "./policy-source.js";
 import type { AuditEntry, Store } from "./store/types.js";
@@ -73,6 +76,11 @@ export class Gateway {
     const app = this.app;
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+    // Origin-form targets only (`/claude/v1/messages`): an absolute-form target (`GET http://host/…`) is what a
+    // client sends to a forward proxy, which the gateway never is.
+    app.addHook("onRequest", async (req) => {
+      if (!(req.raw.url ?? "").startsWith("/")) throw new GatewayError("GUARD_BAD_REQUEST", "the request target must be a path: the gateway is not a forward proxy");
+    });
     app.get("/healthz", async () => ({ status: "ok" }));
     app.get("/readyz", async (_req, reply) => this.ready(reply));
     app.get("/metrics", async (_req, reply) => {
@@ -164,11 +172,16 @@ export class Gateway {
       }
       const input = buildInput(identity, connection, { method: req.method, path, query: new URLSearchParams(q < 0 ? "" : pathAndQuery.slice(q + 1)), headers: req.headers, body, json }, new Date());
 
-      // 3. The decision, recorded before anything is forwarded.
+      // 3. The decision and its obligations, recorded before anything is forwarded.
       const bundle = this.policies.current;
-      const decision: Decision = await inSpan("guard.evaluate", { "guard.bundle.revision": bundle?.revision ?? "" }, () =>
+      let decision: Decision = await inSpan("guard.evaluate", { "guard.bundle.revision": bundle?.revision ?? "" }, () =>
         decide(bundle, connection.entrypoint, input, { timeoutMs: this.config.limits.evaluationTimeoutMs, maxSteps: this.config.limits.evaluationSteps }),
       );
+      const masks = maskerFor(decision.document);
+      if (!masks.ok) decision = { ...decision, outcome: "error", reasons: masks.problems };
+      let forwardBody = body;
+      let maskedHits: { name: string; count: number }[] = [];
+      if (decision.outcome === "allow" && masks.ok) ({ body: forwardBody, hits: maskedHits } = maskRequest(body, masks.masker));
       this.metrics.evaluation.observe({ connection: name }, decision.evaluationMs / 1000);
       this.metrics.requests.inc({ connection: name, decision: decision.outcome });
       span.setAttribute("guard.decision", decision.outcome);
@@ -184,10 +197,11 @@ export class Gateway {
         reasons: decision.reasons,
         bundleRevision: decision.revision,
         latencyMs: performance.now() - started,
+        ...(maskedHits.length > 0 ? { masked: maskedHits } : {}),
         ...(decision.outcome === "allow" ? {} : { status: bundle ? 403 : 503 }),
       });
       if (decision.revision) reply.header("x-guard-bundle-revision", decision.revision);
-      req.log.info({ decision_id: decision.id, connection: name, subject: identity.subject, decision: decision.outcome, reasons: decision.reasons, revision: decision.revision }, "decision");
+      req.log.info({ decision_id: decision.id, connection: name, subject: identity.subject, decision: decision.outcome, reasons: decision.reasons, revision: decision.revision, masked: maskedHits }, "decision");
       if (decision.outcome !== "allow") {
         if (!bundle) throw new GatewayError("GUARD_NO_BUNDLE", undefined, decision.id);
         if (decision.outcome === "error") throw new GatewayError("GUARD_POLICY_ERROR", `the policy could not decide; denied (fail closed)`, decision.id);
@@ -208,7 +222,7 @@ export class Gateway {
       let res;
       try {
         res = await inSpan("guard.upstream", { "url.full": Forwarder.target(connection, pathAndQuery).href }, () =>
-          this.forwarder.forward(connection, { method: req.method, pathAndQuery, headers: req.headers, body, credential, add: decision.headers.add, remove: decision.headers.remove }, abort.signal),
+          this.forwarder.forward(connection, { method: req.method, pathAndQuery, headers: req.headers, body: forwardBody, credential, add: decision.headers.add, remove: decision.headers.remove }, abort.signal),
         );
       } catch (e) {
         if (e instanceof GatewayError) throw new GatewayError(e.code, e.message, decision.id);
@@ -217,9 +231,56 @@ export class Gateway {
       this.metrics.upstream.observe({ connection: name, status: String(res.status) }, (performance.now() - upstreamStarted) / 1000);
       span.setAttribute("http.response.status_code", res.status);
       res.body.on("error", (err) => req.log.warn({ decision_id: decision.id, err: err.message }, "upstream body ended with an error"));
-      reply.code(res.status).headers(res.headers).header("x-guard-decision-id", decision.id);
-      return reply.send(res.body);
+
+      // 5. The answer, with the obligations applied on the way back: masking, and the model's tool calls decided.
+      const toolPath = connection.toolEntrypoint;
+      const onToolUse =
+        connection.type === "anthropic" && bundle && definesRule(bundle, toolPath)
+          ? (block: ToolUseBlock) => this.decideToolUse(bundle, connection, input, block, summary, identity, decision.id)
+          : undefined;
+      let guarded;
+      try {
+        guarded = await guardResponse(res, { connectionType: connection.type, masker: masks.ok ? masks.masker : undefined, onToolUse });
+      } catch (e) {
+        if (e instanceof GatewayError) throw new GatewayError(e.code, e.message, decision.id);
+        throw e;
+      }
+      reply.code(guarded.status).headers(guarded.headers).header("x-guard-decision-id", decision.id);
+      return reply.send(guarded.body);
     });
+  }
+
+  /** Decides one tool call the model made (policy `tool_decision`), and audits it. Never throws: failures deny. */
+  private async decideToolUse(
+    bundle: PolicyBundle,
+    connection: ConnectionConfig,
+    input: PolicyInput,
+    block: ToolUseBlock,
+    summary: AuditEntry["request"],
+    identity: Identity,
+    parentId: string,
+  ): Promise<ToolDecision> {
+    const toolInput: ToolInput = { ...input, tool_use: { id: block.id, name: block.name, input: block.input } };
+    const d = decide(bundle, connection.toolEntrypoint, toolInput, { timeoutMs: this.config.limits.evaluationTimeoutMs, maxSteps: this.config.limits.evaluationSteps });
+    this.metrics.toolCalls.inc({ connection: connection.name, decision: d.outcome });
+    try {
+      await this.audit({
+        decisionId: d.id,
+        subject: identity.subject,
+        repository: identity.repository,
+        connection: connection.name,
+        request: summary,
+        tool: { id: block.id, name: block.name },
+        decision: d.outcome,
+        reasons: d.outcome === "allow" ? [] : [...d.reasons, `(tool call in the answer to ${parentId})`],
+        bundleRevision: d.revision,
+        latencyMs: d.evaluationMs,
+      });
+    } catch {
+      return { deny: "the audit log cannot be written" };
+    }
+    this.app.log.info({ decision_id: d.id, parent: parentId, tool: block.name, decision: d.outcome, reasons: d.reasons }, "tool call decision");
+    return d.outcome === "allow" ? "allow" : { deny: d.reasons.join("; ") || "denied" };
   }
 
   /** Appends to the audit log; a failure denies the request (fail closed). Returns the decision id. */

@@ -23,6 +23,10 @@ export interface AuditEntry {
   bundleRevision: string | null;
   /** Time spent deciding, in milliseconds. */
   latencyMs: number;
+  /** For a tool-call decision: the call the model made (its input is not recorded here, only in sessions). */
+  tool?: { id: string | null; name: string };
+  /** Secrets masked in the request, by pattern name (values are never recorded). */
+  masked?: { name: string; count: number }[];
   /** The HTTP status the gateway answered with (or will forward from upstream: filled when known). */
   status?: number;
 }

@@ -72,6 +72,8 @@ export interface HarnessOptions {
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   upstreamDelayMs?: number;
+  /** More connections, given the test upstreams' URLs. */
+  connections?: (upstreams: { anthropic: string; http: string }) => Record<string, unknown>[];
   /** Where the gateway's logs go (default: no logs). */
   logStream?: NodeJS.WritableStream;
 }
@@ -98,6 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         { name: "broken", type: "http", upstream: http.url },
         { name: "spin", type: "http", upstream: http.url },
         { name: "slow", type: "anthropic", upstream: anthropic.url, credential: { env: "TEST_ANTHROPIC_KEY" }, entrypoint: "data.guard.claude.decision" },
+        ...(options.connections?.({ anthropic: anthropic.url, http: http.url }) ?? []),
       ],
       limits: { upstream_timeout: "500ms", body_size: "64KB" },
       ...options.config,

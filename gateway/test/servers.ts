@@ -133,7 +133,8 @@ export const UPSTREAM_KEY = "sk-ant-upstream-secret-0123456789";
 /**
  * The Messages API subset: POST /v1/messages with the right x-api-key answers a message (JSON), or with
  * `stream: true` the SSE event sequence Anthropic sends, the reply text in several deltas, one every `delayMs`.
- * The reply text is `reply` from the request's `metadata` if given, else "Hello from upstream".
+ * The reply text is `reply` from the request's `metadata` if given, else "Hello from upstream"; with a `tool`
+ * (`{name, input}`) in the metadata, the answer also has that tool_use block (streamed as input_json_delta pieces).
  * `/v1/slow` answers after 2 s (timeouts).
  */
 export async function startAnthropicUpstream(options: { delayMs?: number } = {}): Promise<Upstream> {
@@ -158,12 +159,15 @@ export async function startAnthropicUpstream(options: { delayMs?: number } = {})
         res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "not found" } }));
         return;
       }
-      const parsed = JSON.parse(body) as { model: string; stream?: boolean; metadata?: { reply?: string } };
+      const parsed = JSON.parse(body) as { model: string; stream?: boolean; metadata?: { reply?: string; tool?: { name: string; input: unknown } } };
       const text = parsed.metadata?.reply ?? "Hello from upstream";
+      const tool = parsed.metadata?.tool;
       const message = { id: "msg_1", type: "message", role: "assistant", model: parsed.model, stop_reason: "end_turn", stop_sequence: null, usage: { input_tokens: 5, output_tokens: 4 } };
       if (!parsed.stream) {
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ ...message, content: [{ type: "text", text }] }));
+        const content: unknown[] = [{ type: "text", text }];
+        if (tool) content.push({ type: "tool_use", id: "toolu_1", name: tool.name, input: tool.input });
+        res.end(JSON.stringify({ ...message, content }));
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
@@ -172,6 +176,13 @@ export async function startAnthropicUpstream(options: { delayMs?: number } = {})
         ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }],
         ...chunk(text, 4).map((t): [string, unknown] => ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: t } }]),
         ["content_block_stop", { type: "content_block_stop", index: 0 }],
+        ...(tool
+          ? ([
+              ["content_block_start", { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_1", name: tool.name, input: {} } }],
+              ...chunk(JSON.stringify(tool.input), 7).map((p): [string, unknown] => ["content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: p } }]),
+              ["content_block_stop", { type: "content_block_stop", index: 1 }],
+            ] as [string, unknown][])
+          : []),
         ["message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 4 } }],
         ["message_stop", { type: "message_stop" }],
       ];

@@ -1,0 +1,125 @@
+// The decision's obligations applied in the data path: `mask` (secret patterns replaced in the request before it
+// reaches the model and in the response before it reaches the agent, streams included) and tool-call decisions on
+// the model's answer. Whatever cannot be applied safely fails closed.
+import { Readable } from "node:stream";
+import type { UpstreamResponse } from "./forward.js";
+import { GatewayError } from "./errors.js";
+import { maskAnthropicStream, type ToolDecision, type ToolUseBlock } from "./masking/anthropic-stream.js";
+import { maskBody, maskJson } from "./masking/json-body.js";
+import { compileMasks, type MaskHit, type Masker } from "./masking/patterns.js";
+
+const cache = new Map<string, { masker: Masker } | { problems: string[] }>();
+let none: Masker | undefined;
+
+/** A masker that masks nothing (streams still pass through the tool-call checks). */
+export function emptyMasker(): Masker {
+  if (none) return none;
+  const r = compileMasks([]);
+  if (!r.ok) throw new Error("an empty mask list must compile");
+  return (none = r.masker);
+}
+
+/**
+ * The masker for a decision's `mask` obligation (compiled once per distinct list: a pack sends the same list every
+ * time). Undefined when the decision asks for no masking; problems when the list is invalid.
+ */
+export function maskerFor(document: unknown): { ok: true; masker: Masker | undefined } | { ok: false; problems: string[] } {
+  const mask = typeof document === "object" && document !== null ? (document as { mask?: unknown }).mask : undefined;
+  if (mask === undefined || mask === null || (Array.isArray(mask) && mask.length === 0)) return { ok: true, masker: undefined };
+  const key = JSON.stringify(mask);
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    const r = compileMasks(mask);
+    entry = r.ok ? { masker: r.masker } : { problems: r.errors.map((e) => `mask ${e.name ?? "?"}: ${e.message}`) };
+    if (cache.size >= 64) cache.delete(cache.keys().next().value!);
+    cache.set(key, entry);
+  }
+  return "masker" in entry ? { ok: true, masker: entry.masker } : { ok: false, problems: entry.problems };
+}
+
+/** The request body with the secrets masked, before it is forwarded. A body that cannot be read as text is refused. */
+export function maskRequest(body: Buffer, masker: Masker | undefined): { body: Buffer; hits: MaskHit[] } {
+  if (!masker || body.length === 0) return { body, hits: [] };
+  const r = maskBody(body, masker);
+  if (r.as === "binary") throw new GatewayError("GUARD_BAD_REQUEST", "the request body is not UTF-8 text, so it cannot be checked for secrets");
+  return { body: r.body, hits: r.hits };
+}
+
+export interface ResponseGuard {
+  connectionType: "anthropic" | "http";
+  masker: Masker | undefined;
+  /** Decides each tool call the model makes (undefined: tool calls are not checked). */
+  onToolUse?: (block: ToolUseBlock) => Promise<ToolDecision>;
+  /** The largest non-streamed response read whole to mask it (default 32 MiB); larger fails closed. */
+  maxBuffered?: number;
+  /** Masked texts found in the response, reported as they are found. */
+  onHits?: (hits: MaskHit[]) => void;
+}
+
+export interface GuardedResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Readable | Buffer;
+}
+
+async function readAll(body: Readable, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += (c as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      throw new GatewayError("GUARD_UPSTREAM_ERROR", `the upstream's answer is larger than ${max} bytes and cannot be checked for secrets`);
+    }
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The upstream's answer with the obligations applied: streamed answers stay streamed. */
+export async function guardResponse(res: UpstreamResponse, guard: ResponseGuard): Promise<GuardedResponse> {
+  const { masker, onToolUse } = guard;
+  if (!masker && !onToolUse) return res;
+  const type = String(res.headers["content-type"] ?? "");
+  const headers = { ...res.headers };
+  delete headers["content-length"];
+  delete headers["content-encoding"];
+  if (guard.connectionType === "anthropic" && type.includes("text/event-stream")) {
+    const stream = maskAnthropicStream(res.body, { masker: masker ?? emptyMasker(), onToolUse });
+    return { status: res.status, headers, body: Readable.from(stream) };
+  }
+  const textual = type.includes("json") || type.startsWith("text/") || type.includes("xml") || type.includes("yaml");
+  if (!textual) return res; // images and other binary content carry no text to mask
+  const raw = await readAll(res.body, guard.maxBuffered ?? 32 * 1024 * 1024);
+  let out = raw;
+  if (type.includes("json")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString("utf8"));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== undefined) {
+      const masked = masker ? maskJson(parsed, masker) : { value: parsed, hits: [] };
+      if (masked.hits.length > 0) guard.onHits?.(masked.hits);
+      if (guard.connectionType === "anthropic" && onToolUse && isObject(masked.value) && Array.isArray(masked.value.content)) {
+        for (const [index, block] of (masked.value.content as unknown[]).entries()) {
+          if (!isObject(block) || block.type !== "tool_use") continue;
+          const verdict = await onToolUse({ index, type: "tool_use", id: typeof block.id === "string" ? block.id : null, name: String(block.name ?? ""), input: block.input ?? null });
+          if (verdict !== "allow") throw new GatewayError("GUARD_TOOL_DENIED", `the model's call of tool ${String(block.name)} was denied: ${verdict.deny}`);
+        }
+      }
+      out = masked.value === parsed ? raw : Buffer.from(JSON.stringify(masked.value));
+    } else if (masker) out = maskText(raw, masker, guard);
+  } else if (masker) out = maskText(raw, masker, guard);
+  return { status: res.status, headers: { ...headers, "content-length": String(out.length) }, body: out };
+}
+
+function maskText(raw: Buffer, masker: Masker, guard: ResponseGuard): Buffer {
+  const r = masker.maskText(raw.toString("utf8"));
+  if (r.hits.length > 0) guard.onHits?.(r.hits);
+  return Buffer.from(r.text);
+}
