@@ -123,7 +123,7 @@ describe("the policy input", () => {
         ],
       }),
     );
-    const claude = { name: "claude", type: "anthropic" as const, upstream: new URL("http://x"), entrypoint: [] };
+    const claude = { name: "claude", type: "anthropic" as const, upstream: new URL("http://x"), entrypoint: [], toolEntrypoint: [] };
     const input = buildInput(identity, claude, { method: "POST", path: "/v1/messages", query: new URLSearchParams("a=1&a=2"), headers: { authorization: "Bearer t", "x-api-key": "k", "anthropic-version": "2023-06-01" }, body, json: JSON.parse(body.toString()) }, new Date(0));
     expect(validate(input), JSON.stringify(validate.errors)).toBe(true);
     expect(input.request.headers).toEqual({ "anthropic-version": "2023-06-01" });

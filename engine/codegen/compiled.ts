@@ -18,7 +18,8 @@ type QueryFn = (ctx: Ctx) => Record<string, Value>[];
 export class CompiledProgram {
   private readonly runtime: Runtime;
   private readonly emitted: EmitResult;
-  private readonly module: { nodes: Record<string, NodeFn>; functions: Record<string, CompiledFn> };
+  /** `slots`: how long an evaluation's cache gets (nodes and memos). */
+  private readonly module: { nodes: Record<string, NodeFn>; functions: Record<string, CompiledFn>; slots: number };
   private readonly queries = new Map<string, QueryFn>();
   private readonly builtinMap: Map<string, BuiltinDecl>;
   private readonly hasMocks: boolean;
@@ -34,7 +35,7 @@ export class CompiledProgram {
     // calls check for `with` replacements (one comparison when there are none): queries may add them later
     this.hasMocks = true;
     const emitter = new Emitter(state.rules, builtins, arityOf(state.rules, builtins), this.hasMocks);
-    this.emitted = emitter.emitProgram(state.entries);
+    this.emitted = emitter.emitProgram(state.entries, state.indexes);
     this.source = this.emitted.source;
     const program = { rules: state.rules, data, nodes: new Map<string, NodeFn>(), functions: new Map<string, CompiledFn>(), builtins: this.builtinMap };
     this.runtime = new Runtime(program);
@@ -66,7 +67,24 @@ export class CompiledProgram {
 
   /** The document at a path below `data`. */
   evaluate(path: string[], options: CompiledEvalOptions = {}): Value | undefined {
-    return this.runtime.dataAt(this.context(options), path);
+    const node = this.plainNode(path);
+    const ctx = this.context(options);
+    return node ? node(ctx) : this.runtime.dataAt(ctx, path);
+  }
+
+  private readonly plainNodes = new Map<string, NodeFn | null>();
+
+  /** The node function that alone makes the document at a path, if one does (known per path). */
+  private plainNode(path: string[]): NodeFn | null {
+    const key = path.join("\u0000");
+    let node = this.plainNodes.get(key);
+    if (node === undefined) {
+      const fn = this.module.nodes[path.join(".")];
+      node = fn !== undefined && this.runtime.isPlainNode(path) ? fn : null;
+      if (this.plainNodes.size >= 1000) this.plainNodes.clear();
+      this.plainNodes.set(key, node);
+    }
+    return node;
   }
 
   /**
@@ -76,6 +94,12 @@ export class CompiledProgram {
   entrypoint(path: string[], options: Omit<CompiledEvalOptions, "input"> = {}): (input: Value | undefined) => Value | undefined {
     const node = this.module.nodes[path.join(".")];
     const direct = node !== undefined && this.runtime.isPlainNode(path);
+    if (!hasOptions(options)) {
+      // the fast path: no limits, print or clock to set up per decision; the cache made at its full length
+      const slots = this.module.slots;
+      if (direct) return (input) => node({ input, cache: new Array(slots), over: null, mocks: null, query: new QueryRun(NO_OPTIONS) });
+      return (input) => this.runtime.dataAt({ input, cache: new Array(slots), over: null, mocks: null, query: new QueryRun(NO_OPTIONS) }, path);
+    }
     return (input) => {
       const ctx = this.context({ ...options, input });
       return direct ? node(ctx) : this.runtime.dataAt(ctx, path);
@@ -83,8 +107,16 @@ export class CompiledProgram {
   }
 
   private context(options: CompiledEvalOptions): Ctx {
-    return { input: options.input, cache: [], over: null, mocks: null, query: new QueryRun(options) };
+    return { input: options.input, cache: new Array(this.module.slots), over: null, mocks: null, query: new QueryRun(options) };
   }
+}
+
+const NO_OPTIONS: CompiledEvalOptions = {};
+
+/** Whether an entry point's options set anything an evaluation must honour (`engine` is the caller's). */
+function hasOptions(options: Omit<CompiledEvalOptions, "input"> & { engine?: unknown }): boolean {
+  for (const [k, v] of Object.entries(options)) if (v !== undefined && k !== "engine") return true;
+  return false;
 }
 
 /** One query's shared state, and what its built-ins see: the clock read once, print, a memo, made on demand. */

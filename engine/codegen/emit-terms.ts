@@ -24,6 +24,17 @@ export abstract class TermEmitter {
   readonly nodeNames = new Map<string, string>();
   readonly functionNames = new Map<string, string>();
   protected readonly nodeIds = new Map<string, number>();
+  /**
+   * Per-evaluation memos (whole programs only, see emitProgram): calls of user functions with constant arguments
+   * and lookups that depend on nothing but input and base data, each in a slot of `ctx.cache` after the nodes'.
+   */
+  protected memoize = false;
+  /** Whether a function's body is being emitted (lookups are memoized there: rules run once anyway). */
+  protected inFunction = false;
+  protected nextSlot = 0;
+  protected readonly memos = new Map<string, string>();
+  /** The lookup whose memo function is being emitted (it computes the value itself). */
+  private hoisting: A.Term | undefined;
 
   constructor(
     protected readonly root: RuleNode,
@@ -92,7 +103,7 @@ export abstract class TermEmitter {
     switch (t.kind) {
       case "var": {
         const js = sc.vars.get(t.name);
-        if (js !== undefined) return `if (rt.eq(${js}, ${v})) { ${k(sc)} }`;
+        if (js !== undefined) return `if (${eqCode(js, v)}) { ${k(sc)} }`;
         const name = this.varName(t.name);
         return `const ${name} = ${v}; ${k(this.bind(sc, t.name, name))}`;
       }
@@ -100,7 +111,7 @@ export abstract class TermEmitter {
         if (this.ready(t, sc)) break;
         const items = t.items.map(() => this.fresh("i"));
         const decl = items.map((name, i) => `const ${name} = ${v}[${i}];`).join(" ");
-        return `if (Array.isArray(${v}) && ${v}.length === ${t.items.length}) { ${decl} ${this.matchAll(t.items, items, sc, k)} }`;
+        return `if (Array.isArray(${v}) && (${v}).length === ${t.items.length}) { ${decl} ${this.matchAll(t.items, items, sc, k)} }`;
       }
       case "object": {
         if (this.ready(t, sc)) break;
@@ -117,7 +128,7 @@ export abstract class TermEmitter {
       default:
         break;
     }
-    return this.term(t, sc, (w, s) => `if (rt.eq(${w}, ${v})) { ${k(s)} }`);
+    return this.term(t, sc, (w, s) => `if (${eqCode(w, v)}) { ${k(s)} }`);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -147,6 +158,7 @@ export abstract class TermEmitter {
         return k(js, sc);
       }
       case "ref":
+        if (this.memoize && this.inFunction && t !== this.hoisting && this.invariantLookup(t)) return this.defined(`${this.lookupMemo(t)}(${sc.ctx})`, sc, k);
         if (t.head.kind === "var" && t.head.name === "data") return this.dataRef(t.path, sc, k);
         return this.term(t.head as A.Term, sc, (h, s) => this.path(h, t.path, 0, s, k));
       case "call":
@@ -188,12 +200,18 @@ export abstract class TermEmitter {
       }
       case "binary":
         return this.term(t.left, sc, (a, s) => this.term(t.right, s, (b, s2) => this.operator(t.op, a, b, s2, k, t.loc)));
-      case "membership":
+      case "membership": {
+        const options = t.key ? undefined : smallScalarSet(t.collection);
+        if (options) {
+          // `x in {"a", "b"}`: compared inline (scalars other than numbers equal only themselves)
+          return this.term(t.value, sc, (v, s) => this.defined(`(${options.map((o) => `${v} === ${o}`).join(" || ")})`, s, k));
+        }
         return this.term(t.collection, sc, (c, s) =>
           this.term(t.value, s, (v, s2) =>
-            t.key ? this.term(t.key, s2, (kk, s3) => this.defined(`rt.memberWithKey(${c}, ${kk}, ${v})`, s3, k)) : this.defined(`rt.member(${c}, ${v})`, s2, k),
+            t.key ? this.term(t.key, s2, (kk, s3) => this.defined(`rt.memberWithKey(${c}, ${kk}, ${v})`, s3, k)) : this.defined(`(typeof ${v} === "string" && Array.isArray(${c}) ? (${c}).includes(${v}) : rt.member(${c}, ${v}))`, s2, k),
           ),
         );
+      }
     }
   }
 
@@ -206,15 +224,16 @@ export abstract class TermEmitter {
   protected operator(op: A.BinaryOperator, a: string, b: string, sc: Scope, k: KV, loc: A.Location): string {
     switch (op) {
       case "==":
-        return this.defined(`rt.eq(${a}, ${b})`, sc, k);
+        return this.defined(eqCode(a, b), sc, k);
       case "!=":
-        return this.defined(`!rt.eq(${a}, ${b})`, sc, k);
+        return this.defined(`!(${eqCode(a, b)})`, sc, k);
       case "<":
       case "<=":
       case ">":
       case ">=": {
         const slow = `rt.builtin(${sc.ctx}, ${JSON.stringify(OPERATOR_BUILTINS[op])}, ${this.builtinRef(OPERATOR_BUILTINS[op])}, [${a}, ${b}], ${this.locRef(loc)})`;
-        return this.defined(`typeof ${a} === "number" && typeof ${b} === "number" ? ${a} ${op} ${b} : ${slow}`, sc, k);
+        const numeric = [a, b].filter((x) => !NUMBER_LITERAL.test(x)).map((x) => `typeof ${x} === "number"`);
+        return this.defined(`${numeric.length > 0 ? numeric.join(" && ") : "true"} ? ${a} ${op} ${b} : ${slow}`, sc, k);
       }
       default:
         return this.callBuiltin(OPERATOR_BUILTINS[op], [a, b], sc, k, loc);
@@ -222,14 +241,92 @@ export abstract class TermEmitter {
   }
 
   protected callBuiltin(name: string, args: string[], sc: Scope, k: KV, loc: A.Location): string {
-    const direct = `rt.builtin(${sc.ctx}, ${JSON.stringify(name)}, ${this.builtinRef(name)}, [${args.join(", ")}], ${this.locRef(loc)})`;
-    return this.defined(this.mockable(name, args, direct, sc), sc, k);
+    let direct = `rt.builtin(${sc.ctx}, ${JSON.stringify(name)}, ${this.builtinRef(name)}, [${args.join(", ")}], ${this.locRef(loc)})`;
+    const net = name === "net.cidr_contains" && args.length === 2 ? ipv4Cidr(args[0]!) : undefined;
+    if (net) {
+      // a constant IPv4 network: a dotted-quad address is tested inline; anything else goes to the built-in
+      direct = `(rt.cidr4Contains(${net.base}, ${net.mask}, ${args[1]}) ?? ${direct})`;
+    }
+    return this.mockable(name, args, direct, sc, k);
   }
 
-  protected mockable(name: string, args: string[], direct: string, sc: Scope): string {
-    if (!this.mocks) return direct;
-    const m = `rt.mock(${sc.ctx}, ${JSON.stringify(name)}, [${args.join(", ")}])`;
-    return `(${sc.ctx}.mocks === null ? ${direct} : ((m) => m === rt.NOT_MOCKED ? ${direct} : m)(${m}))`;
+  /**
+   * A call that `with` may replace, continuing when its value is defined: `direct` when nothing is replaced,
+   * else the replacement or `unreplaced`. Statements, not a closure (a closure would capture the context).
+   */
+  protected mockable(name: string, args: string[], direct: string, sc: Scope, k: KV, unreplaced = direct): string {
+    if (!this.mocks) return this.defined(direct, sc, k);
+    const v = this.fresh("t");
+    return (
+      `let ${v} = ${sc.ctx}.mocks === null ? ${direct} : rt.mock(${sc.ctx}, ${JSON.stringify(name)}, [${args.join(", ")}]); ` +
+      `if (${v} === rt.NOT_MOCKED) ${v} = ${unreplaced}; if (${v} !== undefined) { ${k(v, sc)} }`
+    );
+  }
+
+  /** A slot of `ctx.cache` for a per-evaluation memo. */
+  protected slot(): number {
+    return this.nextSlot++;
+  }
+
+  /** A function returning a call's value, computed once per evaluation (constant arguments). */
+  protected callMemo(name: string, fn: string, args: string[]): string {
+    const key = `call ${name}(${args.join(", ")})`;
+    let memo = this.memos.get(key);
+    if (!memo) {
+      const slot = this.slot();
+      memo = `C_${slot}`;
+      this.memos.set(key, memo);
+      this.prelude.push(
+        `// ${name}(${args.join(", ").replace(/\n/g, " ")}): called once per evaluation`,
+        `function ${memo}(ctx) { const c = ctx.cache[${slot}]; if (c !== undefined) return c === rt.UNDEF ? undefined : c; ` +
+          `const res = ${fn}(ctx${args.map((a) => `, ${a}`).join("")}); ctx.cache[${slot}] = res === undefined ? rt.UNDEF : res; return res; }`,
+      );
+    }
+    return memo;
+  }
+
+  /**
+   * A lookup with a computed key that depends on nothing but input and base data (`data.groups[input.user]`):
+   * worth computing once per evaluation wherever it recurs (a function's body runs on every call).
+   */
+  protected invariantLookup(t: A.Term): boolean {
+    if (t.kind !== "ref" || t.head.kind !== "var") return false;
+    if (t.head.name === "data") {
+      const names: string[] = [];
+      for (const p of t.path) {
+        if (p.kind !== "string") break;
+        names.push(p.value);
+      }
+      if (!this.baseDataOnly(names)) return false;
+    } else if (t.head.name !== "input") return false;
+    let computed = false;
+    for (const p of t.path) {
+      if (p.kind === "string" || p.kind === "number") continue;
+      if (p.kind !== "ref" || !(this.invariantLookup(p) || (p.head.kind === "var" && p.head.name === "input" && p.path.every((q) => q.kind === "string" || q.kind === "number")))) return false;
+      computed = true;
+    }
+    return computed;
+  }
+
+  protected lookupMemo(t: A.Term): string {
+    const text = termText(t);
+    const key = `lookup ${text}`;
+    let memo = this.memos.get(key);
+    if (!memo) {
+      const slot = this.slot();
+      memo = `H_${slot}`;
+      this.memos.set(key, memo);
+      const outer = this.hoisting;
+      this.hoisting = t;
+      const code = this.term(t, { vars: new Map(), ctx: "ctx" }, (v) => `res = ${v};`);
+      this.hoisting = outer;
+      this.prelude.push(
+        `// ${text}: looked up once per evaluation`,
+        `function ${memo}(ctx) { const c = ctx.cache[${slot}]; if (c !== undefined) return c === rt.UNDEF ? undefined : c; ` +
+          `let res = undefined; ${code} ctx.cache[${slot}] = res === undefined ? rt.UNDEF : res; return res; }`,
+      );
+    }
+    return memo;
   }
 
   protected call(t: A.CallTerm, sc: Scope, k: KV): string {
@@ -245,7 +342,15 @@ export abstract class TermEmitter {
         return `for (const ${w} of rt.walk(${args[0]})) { ${k(w, s)} }`;
       }
       const fn = this.functionNames.get(name);
-      if (fn) return this.defined(this.mockable(name, args, `${fn}(${s.ctx}${args.map((a) => `, ${a}`).join("")})`, s), s, k);
+      if (fn) {
+        const direct = `${fn}(${s.ctx}${args.map((a) => `, ${a}`).join("")})`;
+        if (this.memoize && args.every((a) => CONSTANT_ARG.test(a))) {
+          // constant arguments: the same value all evaluation long (unless `with` replaces a function); the
+          // reference interpreter memoizes calls per evaluation too (a print in the function prints once)
+          return this.mockable(name, args, `${this.callMemo(name, fn, args)}(${s.ctx})`, s, k, direct);
+        }
+        return this.mockable(name, args, direct, s, k);
+      }
       if (t.name[0] === "data") {
         // a document called as a function (a `with` replacement names a rule)
         return this.defined(`rt.callByName(${s.ctx}, ${JSON.stringify(name)}, [${args.join(", ")}])`, s, k);
@@ -354,5 +459,58 @@ export abstract class TermEmitter {
       return name;
     }
     return text;
+  }
+}
+
+/** JS literals of scalars equal only to themselves under Rego's equality (not numbers: 1 == 1.0, bigints). */
+const EXACT_LITERAL = /^(?:"(?:[^"\\]|\\.)*"|true|false|null)$/;
+const NUMBER_LITERAL = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/;
+/** Arguments whose value is the same on every call: scalar literals and hoisted constants. */
+const CONSTANT_ARG = /^(?:"(?:[^"\\]|\\.)*"|true|false|null|-?\d[\d.e+-]*n?|K\d+)$/;
+
+/** Rego equality of two JS values: `===` when one side is a string, boolean or null literal. */
+function eqCode(a: string, b: string): string {
+  return EXACT_LITERAL.test(a) || EXACT_LITERAL.test(b) ? `${a} === ${b}` : `rt.eq(${a}, ${b})`;
+}
+
+/** A small ground set or array of strings, booleans and nulls, as JS literals. */
+function smallScalarSet(t: A.Term): string[] | undefined {
+  if ((t.kind !== "set" && t.kind !== "array") || t.items.length === 0 || t.items.length > 8) return undefined;
+  const out: string[] = [];
+  for (const i of t.items) {
+    if (i.kind !== "string" && i.kind !== "boolean" && i.kind !== "null") return undefined;
+    out.push(constantText(i)!);
+  }
+  return [...new Set(out)];
+}
+
+/** A canonical IPv4 CIDR (`10.0.0.0/8`) as a network number and mask, or undefined. */
+export function ipv4Cidr(js: string): { base: number; mask: number } | undefined {
+  const m = /^"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})"$/.exec(js);
+  if (!m) return undefined;
+  const parts = m.slice(1);
+  if (parts.some((p) => p.length > 1 && p.startsWith("0"))) return undefined;
+  const [a, b, c, d, bits] = parts.map(Number) as [number, number, number, number, number];
+  if ([a, b, c, d].some((x) => x > 255) || bits > 32) return undefined;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return { base: ((((a << 24) | (b << 16) | (c << 8) | d) & mask) >>> 0), mask };
+}
+
+/** A ref as written (`data.groups[input.user]`), for comments. */
+function termText(t: A.Term): string {
+  switch (t.kind) {
+    case "var":
+      return t.name;
+    case "string":
+      return JSON.stringify(t.value);
+    case "number":
+      return t.raw;
+    case "ref":
+      return (
+        termText(t.head as A.Term) +
+        t.path.map((p) => (p.kind === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(p.value) ? `.${p.value}` : `[${termText(p)}]`)).join("")
+      );
+    default:
+      return "…";
   }
 }

@@ -5,6 +5,7 @@
 // Literals run in the order the safety stage gives; comments point back to the `.guard` lines.
 // This file holds rules, bodies and literals; emit-terms.ts the terms.
 import type * as A from "../../lang/ast.js";
+import type { BodyIndex, RuleIndexes } from "../compile/index.js";
 import type { RuleEntry } from "../compile/rule-tree.js";
 import { isPatternish, isReady, withoutOutputArg } from "../compile/safety.js";
 import { refName } from "../compile/walk.js";
@@ -22,7 +23,11 @@ export class Emitter extends TermEmitter {
   // -------------------------------------------------------------------------------------------------------------
   // program
 
-  emitProgram(entries: RuleEntry[]): EmitResult {
+  /** Rule indexes by node (the index stage), used when emitting nodes. */
+  private indexes: RuleIndexes = new Map();
+
+  emitProgram(entries: RuleEntry[], indexes?: RuleIndexes): EmitResult {
+    if (indexes) this.indexes = indexes;
     const byNode = new Map<string, RuleEntry[]>();
     for (const e of entries) {
       const key = e.path.join(".");
@@ -35,16 +40,23 @@ export class Emitter extends TermEmitter {
       if (fns.length > 0) this.functionNames.set(`data.${key}`, `F_${this.nodeIds.get(key)}`);
       if (fns.length < list.length) this.nodeNames.set(key, `N_${this.nodeIds.get(key)}`);
     }
+    // per-evaluation memos take the cache slots after the nodes'
+    this.memoize = true;
+    this.nextSlot = id;
     const parts: string[] = [];
     for (const [key, list] of byNode) {
       const fns = list.filter((e) => e.kind === "function");
       const docs = list.filter((e) => e.kind !== "function");
       if (docs.length > 0) parts.push(this.emitNode(key, docs));
-      if (fns.length > 0) parts.push(this.emitFunction(key, fns));
+      if (fns.length > 0) {
+        this.inFunction = true;
+        parts.push(this.emitFunction(key, fns));
+        this.inFunction = false;
+      }
     }
     const nodes = [...this.nodeNames].map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ");
     const functions = [...this.functionNames].map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ");
-    const source = [...this.prelude, ...parts, `return { nodes: { ${nodes} }, functions: { ${functions} } };`].join("\n");
+    const source = [...this.prelude, ...parts, `return { nodes: { ${nodes} }, functions: { ${functions} }, slots: ${this.nextSlot} };`].join("\n");
     return { source, nodeNames: this.nodeNames, functionNames: this.functionNames };
   }
 
@@ -78,6 +90,8 @@ export class Emitter extends TermEmitter {
       `rt.tick(ctx);`,
       `let res = undefined;`,
     ];
+    const index = this.indexes.get(key);
+    const guard = index ? this.emitIndex(index, sc, lines) : () => "";
     const multi = entries.filter((e) => e.kind === "multi" && e.rest.length === 0);
     const dynamic = entries.filter((e) => e.rest.length > 0);
     const complete = entries.filter((e) => e.kind === "complete" && e.rest.length === 0);
@@ -85,7 +99,7 @@ export class Emitter extends TermEmitter {
       lines.push(`const out = new rt.SetValue();`);
       for (const e of multi) {
         lines.push(`// ${where(e.rule)}`);
-        for (const b of bodiesOf(e.rule)) lines.push(`{ ${this.body(b, sc, (s) => this.term(e.rule.head.contains!, s, (v) => `out.add(${v});`))} }`);
+        for (const b of bodiesOf(e.rule)) lines.push(`${guard(b)}{ ${this.body(b, sc, (s) => this.term(e.rule.head.contains!, s, (v) => `out.add(${v});`))} }`);
       }
       lines.push(`res = out;`);
     } else if (dynamic.length > 0) {
@@ -120,7 +134,7 @@ export class Emitter extends TermEmitter {
         const block: string[] = [`// ${where(rule)}`, `${label}: {`, `let ${got} = false;`];
         for (const b of bodiesOf(rule)) {
           const bl = this.fresh("b");
-          block.push(`${bl}: { ${this.body(b, sc, (s) => emitValue(rule.head.value, s, early ? `break ${bl};` : ""))} }`);
+          block.push(`${guard(b)}${bl}: { ${this.body(b, sc, (s) => emitValue(rule.head.value, s, early ? `break ${bl};` : ""))} }`);
         }
         for (const el of rule.elses) {
           const elLabel = this.fresh("e");
@@ -135,6 +149,51 @@ export class Emitter extends TermEmitter {
     }
     lines.push(`ctx.cache[${id}] = res === undefined ? rt.UNDEF : res;`, `return res;`, `}`);
     return lines.join("\n");
+  }
+
+  /**
+   * A node's rule index: reads the input field once and looks up the bodies that can match its value. Returns
+   * the guard that goes before each body (empty for bodies the index leaves alone).
+   */
+  private emitIndex(index: BodyIndex, sc: Scope, lines: string[]): (body: readonly A.Literal[]) => string {
+    const numbers = new Map<readonly A.Literal[], number>();
+    const table: Record<string, number[]> = {};
+    for (const [body, values] of index.bodies) {
+      const n = numbers.size;
+      numbers.set(body.literals, n);
+      for (const v of values) (table[v] ??= []).push(n);
+    }
+    const field = `input${index.path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join("")}`;
+    const loc = { file: "", line: 0, column: 0, endLine: 0, endColumn: 0, offset: 0, endOffset: 0 };
+    const ref: A.RefTerm = {
+      kind: "ref",
+      head: { kind: "var", name: "input", loc },
+      path: index.path.map((value): A.StringTerm => ({ kind: "string", value, raw: false, loc })),
+      loc,
+    };
+    const value = this.fresh("ixv");
+    const candidates = this.fresh("ixc");
+    lines.push(
+      `// rule index on ${field}: ${numbers.size} bodies run only for the values they test`,
+      `let ${value} = undefined; { ${this.term(ref, sc, (v) => `${value} = ${v};`)} }`,
+    );
+    const entries = Object.entries(table);
+    if (entries.length <= 8 && numbers.size <= 30) {
+      // few values: compared in turn, to a bit set of the bodies (bit n: body n)
+      const chain = entries.map(([v, bodies]) => `${value} === ${JSON.stringify(v)} ? ${bodies.reduce((m, b) => m | (1 << b), 0)} : `).join("");
+      lines.push(`const ${candidates} = ${chain}0;`);
+      return (body) => {
+        const n = numbers.get(body);
+        return n === undefined ? "" : `/* index: body ${n} */ if ((${candidates} & ${1 << n}) !== 0) `;
+      };
+    }
+    const ix = this.fresh("IX");
+    this.prelude.push(`// ${field}'s value → the bodies (numbered in order) that can match it`, `const ${ix} = rt.bodyIndex(${numbers.size}, ${JSON.stringify(table)});`);
+    lines.push(`const ${candidates} = (typeof ${value} === "string" ? ${ix}.get(${value}) : undefined) ?? ${ix}.none;`);
+    return (body) => {
+      const n = numbers.get(body);
+      return n === undefined ? "" : `/* index: body ${n} */ if (${candidates}[${n}] === 1) `;
+    };
   }
 
   private emitFunction(key: string, entries: RuleEntry[]): string {
@@ -185,7 +244,7 @@ export class Emitter extends TermEmitter {
 
   body(literals: readonly A.Literal[], sc: Scope, k: K): string {
     if (literals.length === 0) return k(sc);
-    let index = literals.findIndex((l) => isReady(withoutOutputArg(l, this.arity), this.bound(sc)));
+    let index = literals.findIndex((l) => isReady(withoutOutputArg(l, this.arity), this.bound(sc), this.arity));
     if (index < 0) index = 0;
     const lit = literals[index]!;
     const rest = [...literals.slice(0, index), ...literals.slice(index + 1)];

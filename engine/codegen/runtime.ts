@@ -146,7 +146,31 @@ export class Runtime {
     return v === undefined ? undefined : this.index(v, name);
   }
 
+  /** A rule index: the value an input field has → which of `count` bodies can match it (1) or not (0). */
+  bodyIndex(count: number, table: Record<string, number[]>): BodyIndexTable {
+    return new BodyIndexTable(count, table);
+  }
+
+  /**
+   * `net.cidr_contains(<constant IPv4 CIDR>, ip)` for an address written as a canonical dotted quad (no leading
+   * zeros), which Go's parser reads as IPv4; undefined for anything else (the built-in decides).
+   */
+  cidr4Contains(base: number, mask: number, ip: Value | undefined): boolean | undefined {
+    if (typeof ip !== "string") return undefined;
+    if (ip !== this.lastIp) {
+      // the same address is usually tested against several networks: the last one read is kept
+      this.lastIpNumber = ipv4Number(ip);
+      this.lastIp = ip;
+    }
+    const n = this.lastIpNumber;
+    return n < 0 ? undefined : ((n & mask) >>> 0) === base;
+  }
+
+  private lastIp: string | undefined;
+  private lastIpNumber = -1;
+
   memberWithKey(coll: Value, k: Value, v: Value): boolean {
+
     if (isSet(coll)) return coll.has(v) && this.eq(k, v);
     const x = this.index(coll, k);
     return x !== undefined && this.eq(x, v);
@@ -320,3 +344,47 @@ export class Runtime {
   }
 }
 
+
+/** A rule index's table (see Runtime.bodyIndex). */
+export class BodyIndexTable {
+  /** For values no body tests. */
+  readonly none: Uint8Array;
+  private readonly byValue = new Map<string, Uint8Array>();
+
+  constructor(count: number, table: Record<string, number[]>) {
+    this.none = new Uint8Array(count);
+    for (const [value, bodies] of Object.entries(table)) {
+      const flags = new Uint8Array(count);
+      for (const b of bodies) flags[b] = 1;
+      this.byValue.set(value, flags);
+    }
+  }
+
+  get(value: string): Uint8Array | undefined {
+    return this.byValue.get(value);
+  }
+}
+
+/** A canonical dotted-quad IPv4 address (no leading zeros) as a number, or -1. */
+function ipv4Number(ip: string): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1; // a leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return n * 256 + part;
+}

@@ -62,7 +62,7 @@ export function isPatternish(t: A.Term): boolean {
 }
 
 /** Whether a literal's inputs are bound, so that it can run now. */
-export function isReady(lit: A.Literal, env: Bound): boolean {
+export function isReady(lit: A.Literal, env: Bound, arity?: ArityOf): boolean {
   const need = new Set<string>();
   const e = lit.expr;
   switch (e.kind) {
@@ -94,7 +94,12 @@ export function isReady(lit: A.Literal, env: Bound): boolean {
       neededVars(e.domain, need);
       break;
   }
-  for (const w of lit.with) neededVars(w.value, need);
+  for (const w of lit.with) {
+    // `with f as g`: a value that names a function (a built-in's name stays a var) is not a variable to bind
+    const fn = functionName(w.value);
+    if (fn !== undefined && !env.has(fn[0]!) && arity?.(fn) !== undefined && !isDataOrInput(w.target)) continue;
+    neededVars(w.value, need);
+  }
   if (lit.negated) {
     // a negated literal runs once everything it mentions is bound
     for (const v of need) if (!env.has(v)) return false;
@@ -104,6 +109,23 @@ export function isReady(lit: A.Literal, env: Bound): boolean {
   return true;
 }
 
+
+/** The name a term spells when it is a name or a dotted name (`ceil`, `strings.reverse`). */
+function functionName(t: A.Term): string[] | undefined {
+  if (t.kind === "var") return [t.name];
+  if (t.kind !== "ref" || t.head.kind !== "var") return undefined;
+  const parts = [t.head.name];
+  for (const p of t.path) {
+    if (p.kind !== "string") return undefined;
+    parts.push(p.value);
+  }
+  return parts;
+}
+
+function isDataOrInput(t: A.RefTerm | A.VarTerm): boolean {
+  const head = t.kind === "var" ? t : t.head;
+  return head.kind === "var" && (head.name === "input" || head.name === "data");
+}
 
 /** Variables a literal leaves bound once it has run (not those local to `not`, `every` or comprehensions). */
 export function boundAfter(lit: A.Literal, out: Set<string>): void {
@@ -173,7 +195,7 @@ export function checkBodySafety(body: A.Body, entry: ReadonlySet<string>, arity:
   const bound = new Set(entry);
   let pending = [...body.literals];
   while (pending.length > 0) {
-    const index = pending.findIndex((l) => isReady(withoutOutputArg(l, arity), bound));
+    const index = pending.findIndex((l) => isReady(withoutOutputArg(l, arity), bound, arity));
     if (index < 0) {
       for (const lit of pending) reportUnsafe(lit, bound, errors);
       return bound;

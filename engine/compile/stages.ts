@@ -5,7 +5,9 @@ import type { BuiltinRegistry } from "../builtins/registry.js";
 import type { CompileError } from "../errors.js";
 import { moduleScope, packagePathOf, patternVars, resolveRule } from "./resolve.js";
 import { addRule, findNode, RuleNode, type RuleEntry } from "./rule-tree.js";
+import { buildIndexes, type RuleIndexes } from "./index.js";
 import { checkBodySafety, checkComprehensions, requireBound, type ArityOf } from "./safety.js";
+import { checkSchemas } from "./schema-check.js";
 import { checkStrict } from "./strict.js";
 import { checkTypes } from "./types.js";
 import { walkRule, walkTerm } from "./walk.js";
@@ -17,6 +19,8 @@ export interface CompileState {
   strict: boolean;
   rules: RuleNode;
   entries: RuleEntry[];
+  /** Rule indexes by node (the index stage; the compiled engine uses them). */
+  indexes?: RuleIndexes;
   errors: CompileError[];
 }
 
@@ -33,7 +37,9 @@ export const STAGES: readonly Stage[] = [
   { name: "check safety: every variable can be bound", run: checkSafety },
   { name: "check recursion", run: checkRecursion },
   { name: "type check: built-in arguments whose types are known", run: checkTypes },
+  { name: "schema check: input references against the METADATA schemas (strict)", run: (s) => checkSchemas(s), when: (s) => s.strict },
   { name: "strict checks: unused imports, variables and arguments, shadowing, deprecated built-ins", run: checkStrict, when: (s) => s.strict },
+  { name: "index rules: bodies by the constants an input field must equal", run: (s) => void (s.indexes = buildIndexes(s.rules, s.entries)) },
 ];
 
 export function compileStages(modules: A.Module[], builtins: BuiltinRegistry, options: { strict?: boolean } = {}): CompileState {

@@ -59,7 +59,7 @@ export class Interpreter extends RuleEvaluator {
       yield env;
       return;
     }
-    let index = literals.findIndex((l) => isReady(this.withoutOutputArg(l), env));
+    let index = literals.findIndex((l) => isReady(this.withoutOutputArg(l), env, (name) => this.arity(name, this.rootContextCached)));
     if (index < 0) index = 0; // report the unsafe variable from the first literal
     const lit = literals[index]!;
     const rest = [...literals.slice(0, index), ...literals.slice(index + 1)];

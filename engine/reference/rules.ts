@@ -139,7 +139,7 @@ export abstract class RuleEvaluator {
         this.options.coverage?.(rule.head.loc);
         continue;
       }
-      for (const v of this.ruleOutputs(rule, this.bindArgs(rule.head.args!, args, ctx), ctx)) {
+      for (const v of this.ruleOutputs(rule, this.bindArgs(rule.head.args!, args, ctx), ctx, "function")) {
         if (result !== undefined && !equals(result, v)) {
           throw new EvalError(
             "eval_conflict_error",
@@ -171,23 +171,36 @@ export abstract class RuleEvaluator {
   // rules and documents
 
   /** The values a (complete or function) rule produces from the given starting bindings, else chain included. */
-  protected *ruleOutputs(rule: A.Rule, starts: Iterable<Env>, ctx: Context): Generator<Value> {
+  //
+  // Early exit, as OPA does: a body whose value is a constant stops at its first solution (later solutions could
+  // only give the same value), so errors further on in its iteration are not raised. For complete rules the main
+  // bodies of a rule with an else chain do not exit early.
+  protected *ruleOutputs(rule: A.Rule, starts: Iterable<Env>, ctx: Context, kind: "complete" | "function" = "complete"): Generator<Value> {
+    const early = (kind === "function" || rule.elses.length === 0) && isConstantTerm(rule.head.value);
     for (const start of starts) {
       let produced = false;
       for (const body of [rule.body, ...rule.alternatives]) {
-        for (const env of body ? this.body(body.literals, start, ctx) : [start]) {
-          produced = true;
+        solutions: for (const env of body ? this.body(body.literals, start, ctx) : [start]) {
           this.options.coverage?.(rule.head.loc);
-          yield* this.headValue(rule.head.value, env, ctx);
+          // the head's value is part of the body (OPA moves it there): an undefined value is a body that fails
+          for (const v of this.headValue(rule.head.value, env, ctx)) {
+            produced = true;
+            yield v;
+            if (early) break solutions;
+          }
         }
       }
       if (produced) continue;
       for (const el of rule.elses) {
         let hit = false;
-        for (const env of el.body ? this.body(el.body.literals, start, ctx) : [start]) {
-          hit = true;
+        const elEarly = isConstantTerm(el.value);
+        solutions: for (const env of el.body ? this.body(el.body.literals, start, ctx) : [start]) {
           this.options.coverage?.(el.loc);
-          yield* this.headValue(el.value ?? { kind: "boolean", value: true, loc: el.loc }, env, ctx);
+          for (const v of this.headValue(el.value ?? { kind: "boolean", value: true, loc: el.loc }, env, ctx)) {
+            hit = true;
+            yield v;
+            if (elEarly) break solutions;
+          }
         }
         if (hit) break;
       }
@@ -287,12 +300,20 @@ export abstract class RuleEvaluator {
     if (dynamic.length > 0) return this.dynamicValue(dynamic, ctx);
     let result: Value | undefined;
     let defaultValue: Value | undefined;
+    // early exit across definitions: when every definition has the same constant value (and no else chain),
+    // the first one that holds decides, and the others are not evaluated
+    const defs = complete.filter((r) => !r.rule.default);
+    const constantOf = (t: A.Term | undefined): Value | undefined => (t === undefined ? true : this.constant(t, ctx));
+    const allSame =
+      defs.every((r) => r.rule.elses.length === 0 && isConstantTerm(r.rule.head.value)) &&
+      defs.every((r) => equals(constantOf(r.rule.head.value)!, constantOf(defs[0]!.rule.head.value)!));
     for (const r of complete) {
       if (r.rule.default) {
         defaultValue = this.constant(r.rule.head.value!, ctx);
         this.options.coverage?.(r.rule.head.loc);
         continue;
       }
+      if (allSame && result !== undefined) continue;
       for (const v of this.ruleOutputs(r.rule, [new Map()], ctx)) {
         if (result !== undefined && !equals(result, v)) {
           throw new EvalError("eval_conflict_error", `rule data.${r.path.join(".")} produced conflicting values (complete rules must not produce multiple outputs)`, r.rule.loc);
@@ -325,3 +346,23 @@ export abstract class RuleEvaluator {
     return doc === undefined ? {} : doc; // no entries: an empty object, as OPA gives for partial objects
   }
 }
+
+/** A head value that is a constant (no variables, refs or calls); `undefined` (a boolean rule's `true`) is one. */
+function isConstantTerm(t: A.Term | undefined): boolean {
+  if (t === undefined) return true;
+  switch (t.kind) {
+    case "null":
+    case "boolean":
+    case "number":
+    case "string":
+      return true;
+    case "array":
+    case "set":
+      return t.items.every(isConstantTerm);
+    case "object":
+      return t.entries.every((e) => isConstantTerm(e.key) && isConstantTerm(e.value));
+    default:
+      return false;
+  }
+}
+
