@@ -169,7 +169,7 @@ function parseOptions(sub: "verify" | "query", args: string[], now: number): Opt
   return { store: store ?? { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }, format, query: q };
 }
 
-function fromConfig(file: string): StoreConfig {
+export function fromConfig(file: string): StoreConfig {
   let doc: unknown;
   try {
     doc = yaml.load(readFileSync(file, "utf8"), { filename: file });
@@ -203,7 +203,7 @@ function time(option: string, text: string, now: number): string {
   return t;
 }
 
-function describe(c: StoreConfig): string {
+export function describe(c: StoreConfig): string {
   if (c.kind === "sqlite") return `sqlite:${c.path}`;
   // never print a password
   try {

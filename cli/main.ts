@@ -50,6 +50,14 @@ const COMMANDS: Record<string, Command> = {
     summary: "verify the gateway's audit log's hash chain, or query it",
     load: async () => import("./audit.js").then((m) => ({ usage: m.AUDIT_USAGE, run: m.auditCommand })),
   },
+  sessions: {
+    summary: "list and show recorded gateway sessions; replay their decisions through a candidate bundle",
+    load: async () => import("./sessions.js").then((m) => ({ usage: m.SESSIONS_USAGE, run: m.sessionsCommand })),
+  },
+  approvals: {
+    summary: "list, show, approve or deny requests held for human approval (through the gateway)",
+    load: async () => import("./approvals.js").then((m) => ({ usage: m.APPROVALS_USAGE, run: (args: string[]) => m.approvalsCommand(args) })),
+  },
 };
 
 export const USAGE = `Usage: guard <command> [arguments]

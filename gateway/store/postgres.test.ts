@@ -57,7 +57,7 @@ describe.skipIf(!url)("PostgreSQL store", () => {
     const h = await harness();
     try {
       await h.open();
-      expect((await h.sql("SELECT version FROM schema_migrations")).map((r) => r.version)).toEqual([1]);
+      expect((await h.sql("SELECT version FROM schema_migrations ORDER BY version")).map((r) => r.version)).toEqual([1, 2, 3]); // audit, approvals, sessions
       const indexes = (await h.sql("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'audit_log' AND indexname LIKE 'audit_log_%'")).map((r) => r.indexname);
       expect(indexes.sort()).toEqual(["audit_log_connection", "audit_log_decision", "audit_log_decision_id_key", "audit_log_pkey", "audit_log_repository", "audit_log_subject", "audit_log_time"]);
     } finally {

@@ -6,7 +6,10 @@
 import pg from "pg";
 import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
+import { PG_APPROVALS_MIGRATION, PostgresApprovalStore } from "./approvals-postgres.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
+import { PostgresSessionStore, SESSIONS_PG_MIGRATION } from "./sessions-postgres.js";
+import type { SessionStore } from "./sessions-types.js";
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, Store, VerifyResult } from "./types.js";
 
 export const DEFAULT_PG_SCHEMA = "guard";
@@ -42,9 +45,12 @@ const MIGRATIONS: { version: number; sql: string }[] = [
       INSERT INTO %s.audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
     `,
   },
+  { version: 2, sql: PG_APPROVALS_MIGRATION },
+  // sessions (sessions-sql.ts)
+  { version: 3, sql: SESSIONS_PG_MIGRATION },
 ];
 
-export const PG_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const PG_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -79,13 +85,15 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
     await c.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`guard-store-migrate:${schema}`]);
     await c.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
     await c.query(`CREATE TABLE IF NOT EXISTS ${q}.schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-    const r = await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${q}.schema_migrations`);
-    const current = r.rows[0]?.v ?? 0;
+    const r = await c.query<{ version: number }>(`SELECT version FROM ${q}.schema_migrations`);
+    const applied = new Set(r.rows.map((row) => Number(row.version)));
+    const current = Math.max(0, ...applied);
     if (current > PG_SCHEMA_VERSION) {
       throw new Error(`the store's schema ${schema} is version ${current}, newer than this guard's (${PG_SCHEMA_VERSION}): upgrade guard`);
     }
-    for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+    // in version order, each one not applied yet (a version added later below one already applied still runs)
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
       await c.query(m.sql.replaceAll("%s", q));
       await c.query(`INSERT INTO ${q}.schema_migrations (version) VALUES ($1)`, [m.version]);
     }
@@ -114,6 +122,8 @@ async function transaction<T>(pool: pg.Pool, body: (c: pg.PoolClient) => Promise
 class PostgresStore implements Store {
   readonly kind = "postgres" as const;
   readonly audit: AuditLog;
+  readonly approvals: PostgresApprovalStore;
+  readonly sessions: SessionStore;
   private closed = false;
 
   private readonly log: PostgresAuditLog;
@@ -123,6 +133,8 @@ class PostgresStore implements Store {
     schema: string,
   ) {
     this.audit = this.log = new PostgresAuditLog(pool, schema);
+    this.approvals = new PostgresApprovalStore(pool, schema);
+    this.sessions = new PostgresSessionStore(pool, schema);
   }
 
   async ping(): Promise<void> {
@@ -134,6 +146,7 @@ class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.log.flushed();
+    await this.approvals.close();
     await this.pool.end();
   }
 }

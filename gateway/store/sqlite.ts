@@ -9,7 +9,11 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
+import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
+import type { ApprovalStore } from "./approvals-types.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
+import { SESSIONS_SQLITE_MIGRATION, SqliteSessionStore } from "./sessions-sqlite.js";
+import type { SessionStore } from "./sessions-types.js";
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, Store, VerifyResult } from "./types.js";
 
 /** The schema, one step per version; a file records the versions applied in `schema_migrations`. */
@@ -43,9 +47,12 @@ const MIGRATIONS: { version: number; sql: string }[] = [
       INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
     `,
   },
+  { version: 2, sql: SQLITE_APPROVALS_MIGRATION },
+  // sessions (sessions-sql.ts)
+  { version: 3, sql: SESSIONS_SQLITE_MIGRATION },
 ];
 
-export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const SQLITE_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
 export interface SqliteStoreOptions {
   /** Fail when the file does not exist instead of creating it (and its directory): for `guard audit`. */
@@ -78,13 +85,14 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
 function migrate(db: Database.Database): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
   db.transaction(() => {
-    const row = db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null };
-    const current = row.v ?? 0;
+    const applied = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+    const current = Math.max(0, ...applied);
     if (current > SQLITE_SCHEMA_VERSION) {
       throw new Error(`the store's schema is version ${current}, newer than this guard's (${SQLITE_SCHEMA_VERSION}): upgrade guard`);
     }
-    for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
+    // in version order, each one not applied yet (a version added later below one already applied still runs)
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, new Date().toISOString());
     }
@@ -94,6 +102,8 @@ function migrate(db: Database.Database): void {
 class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   readonly audit: AuditLog;
+  readonly approvals: ApprovalStore;
+  readonly sessions: SessionStore;
 
   private readonly log: SqliteAuditLog;
 
@@ -104,6 +114,8 @@ class SqliteStore implements Store {
     busyTimeoutMs: number,
   ) {
     this.audit = this.log = new SqliteAuditLog(db, file, memory, busyTimeoutMs);
+    this.approvals = new SqliteApprovalStore(db);
+    this.sessions = new SqliteSessionStore(db);
   }
 
   async ping(): Promise<void> {

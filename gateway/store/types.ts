@@ -1,5 +1,11 @@
 // The gateway's store: what it keeps (audit records now; approvals and sessions later) behind one interface, with
 // two implementations: SQLite (embedded, the default, a file under `.guard/`) and PostgreSQL (several instances).
+import type { SessionStore } from "./sessions-types.js";
+
+export type * from "./sessions-types.js";
+import type { ApprovalStore } from "./approvals-types.js";
+
+export type * from "./approvals-types.js";
 
 /** One decision, as the gateway hands it to the audit log. Never holds a credential or a raw body. */
 export interface AuditEntry {
@@ -25,6 +31,8 @@ export interface AuditEntry {
   latencyMs: number;
   /** For a tool-call decision: the call the model made (its input is not recorded here, only in sessions). */
   tool?: { id: string | null; name: string };
+  /** A step of a human approval: the approval's id and what happened (opened, approved, denied, …). */
+  approval?: { id: string; event: string };
   /** Secrets masked in the request, by pattern name (values are never recorded). */
   masked?: { name: string; count: number }[];
   /** The HTTP status the gateway answered with (or will forward from upstream: filled when known). */
@@ -77,6 +85,10 @@ export interface AuditLog {
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   readonly audit: AuditLog;
+  /** Human approvals (approvals-types.ts; the rules are in gateway/approvals/service.ts). */
+  readonly approvals: ApprovalStore;
+  /** Recorded exchanges by session (sessions-types.ts). */
+  readonly sessions: SessionStore;
   /** Checks the store answers (for /readyz). Throws when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;

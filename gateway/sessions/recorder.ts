@@ -1,0 +1,384 @@
+// Session recording: the gateway hands each exchange (already masked) to a SessionRecorder, which trims it (bodies
+// cut to a limit, credential headers dropped again, defensively), writes it to the store in the background (the
+// exchanges of one moment in one transaction) and enforces retention now and then. Nothing here throws into the
+// request path: failures go to the `onError` callback.
+import type { Identity } from "../identity.js";
+import { CREDENTIAL_HEADERS } from "../input.js";
+import { capturedBody, StreamAssembler, type ResponseCapture } from "./capture.js";
+import type {
+  PruneResult,
+  RecordedBody,
+  RecordedStream,
+  RecordedToolDecision,
+  RetentionLimits,
+  SessionExchange,
+  SessionStore,
+} from "../store/sessions-types.js";
+
+/** The header a caller may name its session with (printable ASCII, no spaces, at most 100 characters). */
+export const SESSION_HEADER = "x-guard-session";
+
+/** Headers never recorded, whatever the caller passes: credentials both ways. */
+export const UNRECORDED_HEADERS: ReadonlySet<string> = new Set([...CREDENTIAL_HEADERS, "set-cookie", "proxy-authenticate", "www-authenticate"]);
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
+
+type HeaderMap = Record<string, string | string[] | number | undefined>;
+
+const SESSION_ID_TEXT = /^[\x21-\x7e]{1,100}$/;
+
+/**
+ * The session an exchange belongs to:
+ * - a CI run, from the verified claims: `${repository}/${run_id}/${run_attempt}` (`acme/app/4242/1`; attempt 1 when
+ *   the token has none);
+ * - else the caller's `x-guard-session` header (printable ASCII, 1–100 characters; anything else is ignored),
+ *   scoped to the subject: `${subject}/${header}` (so that one caller cannot write into another's session);
+ * - else one per subject and UTC day: `${subject}/${YYYY-MM-DD}`.
+ * Without an identity (unauthenticated), the subject is `anonymous`.
+ */
+export function sessionIdOf(identity: Pick<Identity, "subject" | "repository" | "run_id" | "run_attempt"> | null | undefined, headers: HeaderMap = {}, now: Date = new Date()): string {
+  if (identity?.repository && identity.run_id) return `${identity.repository}/${identity.run_id}/${identity.run_attempt || "1"}`;
+  const subject = identity?.subject || "anonymous";
+  const raw = headers[SESSION_HEADER];
+  const named = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof named === "string" && SESSION_ID_TEXT.test(named)) return `${subject}/${named}`;
+  return `${subject}/${now.toISOString().slice(0, 10)}`;
+}
+
+/** What the gateway hands to `record()`: everything already masked and without credentials. */
+export interface ExchangeRecord {
+  /** From sessionIdOf(). */
+  sessionId: string;
+  /** The request's decision id: the exchange's id (unique). */
+  decisionId: string;
+  /** When the request arrived (default: now). */
+  time?: string | Date;
+  subject: string | null;
+  repository: string | null;
+  connection: string;
+  request: {
+    method: string;
+    /** The path as the caller sent it, without the query string (`/claude/v1/messages`). */
+    path: string;
+    headers: HeaderMap;
+    /** The MASKED body: a parsed JSON value, a string, or a Buffer (parsed as JSON when it is JSON); null/undefined: none. */
+    body?: unknown;
+  };
+  /** The answer, when one was forwarded; null or absent when denied before forwarding. */
+  response?: {
+    status: number;
+    headers: HeaderMap;
+    /** The MASKED body (not streamed): as request.body. */
+    body?: unknown;
+    /** The MASKED event stream as sent to the caller (text/event-stream): reassembled into text and tool calls. */
+    sse?: string | Buffer;
+    /** Or: the capture the (masked) answer streamed through (capture.ts), read when the answer has ended. */
+    capture?: ResponseCapture;
+  } | null;
+  /**
+   * The policy input that was evaluated (buildInput's result), kept for replay. It holds the request's texts as the
+   * policy saw them (unmasked); pass it masked (and say so with `inputMasked`) when those must not be stored.
+   */
+  input: unknown;
+  inputMasked?: boolean;
+  decision: {
+    outcome: "allow" | "deny" | "error";
+    reasons: string[];
+    revision: string | null;
+    /** The connection's entrypoint (`connection.entrypoint`). */
+    entrypoint: string[];
+    document?: unknown;
+  };
+  toolDecisions?: RecordedToolDecision[];
+  timings: { authMs?: number | null; evaluationMs?: number | null; upstreamMs?: number | null; totalMs?: number | null };
+}
+
+export interface RecorderOptions {
+  /** Longest body kept, in bytes (default 256 KiB); a longer one is cut, with `truncated`. */
+  maxBodyBytes?: number;
+  /** Largest policy input kept, in bytes of JSON (default 1 MiB); a larger one is not kept (not replayable). */
+  maxInputBytes?: number;
+  /** Keep the decision document (default true). */
+  keepDocuments?: boolean;
+  /** Exchanges waiting to be written before new ones are dropped (reported) rather than held (default 10,000). */
+  maxPending?: number;
+  /** Retention, enforced after every `pruneEvery` appended exchanges and every `pruneIntervalMs`. */
+  retention?: { maxAgeMs?: number; maxBytes?: number; pruneEvery?: number; pruneIntervalMs?: number };
+  /** Called on every failure (a write, a prune, a malformed exchange); the request path never sees them. */
+  onError?: (error: Error, context: { operation: "record" | "prune"; decisionId?: string; sessionId?: string }) => void;
+  /** Called after each prune that deleted something. */
+  onPrune?: (result: PruneResult) => void;
+  /** "Now", for tests. */
+  now?: () => number;
+}
+
+interface Pending {
+  exchange: SessionExchange;
+  done: (ok: boolean) => void;
+}
+
+/** Records exchanges into a SessionStore, in the background. */
+export class SessionRecorder {
+  private readonly maxBodyBytes: number;
+  private readonly maxInputBytes: number;
+  private readonly maxPending: number;
+  private pending: Pending[] = [];
+  private writing: Promise<void> | null = null;
+  private sincePrune = 0;
+  private pruning: Promise<PruneResult | undefined> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly options: RecorderOptions = {},
+  ) {
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+    this.maxPending = options.maxPending ?? 10_000;
+    const every = options.retention?.pruneIntervalMs;
+    if (every !== undefined && every > 0 && this.limits() !== undefined) {
+      this.timer = setInterval(() => void this.prune(), every);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Records one exchange. Returns at once; the promise resolves true once it is stored, false when it could not be
+   * (reported through onError). Never throws, never rejects.
+   */
+  record(exchange: ExchangeRecord): Promise<boolean> {
+    let x: SessionExchange;
+    try {
+      if (this.closed) throw new Error("the session recorder is closed");
+      if (this.pending.length >= this.maxPending) throw new Error(`${this.pending.length} exchanges are waiting to be written: dropped`);
+      x = this.trim(exchange);
+    } catch (e) {
+      this.report(e, "record", exchange);
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => {
+      this.pending.push({ exchange: x, done: resolve });
+      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
+    });
+  }
+
+  /** Resolves once every exchange recorded so far is written (or failed). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** Enforces the configured retention now (one prune at a time); undefined when none is configured or it failed. */
+  prune(): Promise<PruneResult | undefined> {
+    const limits = this.limits();
+    if (limits === undefined) return Promise.resolve(undefined);
+    this.pruning ??= this.store
+      .prune({ ...limits, now: (this.options.now ?? Date.now)() })
+      .then(
+        (r) => {
+          try {
+            if (r.sessions > 0) this.options.onPrune?.(r);
+          } catch {
+            // a failing callback must not fail the prune
+          }
+          return r;
+        },
+        (e: unknown) => {
+          this.report(e, "prune");
+          return undefined;
+        },
+      )
+      .finally(() => {
+        this.pruning = null;
+      });
+    return this.pruning;
+  }
+
+  /** Stops the retention timer and waits for the writes (and a prune) under way. Call before closing the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+    if (this.pruning) await this.pruning;
+  }
+
+  private limits(): RetentionLimits | undefined {
+    const r = this.options.retention;
+    if (r === undefined || (r.maxAgeMs === undefined && r.maxBytes === undefined)) return undefined;
+    return { ...(r.maxAgeMs !== undefined ? { maxAgeMs: r.maxAgeMs } : {}), ...(r.maxBytes !== undefined ? { maxBytes: r.maxBytes } : {}) };
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, 256);
+        try {
+          await this.store.append(batch.map((p) => p.exchange));
+          for (const p of batch) p.done(true);
+        } catch (e) {
+          if (batch.length === 1) {
+            this.report(e, "record", batch[0]!.exchange);
+            batch[0]!.done(false);
+          } else {
+            // one bad exchange (a repeated decision id) fails alone
+            for (const p of batch) {
+              try {
+                await this.store.append([p.exchange]);
+                p.done(true);
+              } catch (err) {
+                this.report(err, "record", p.exchange);
+                p.done(false);
+              }
+            }
+          }
+        }
+        this.sincePrune += batch.length;
+        const every = this.options.retention?.pruneEvery ?? 500;
+        if (this.sincePrune >= every && this.limits() !== undefined) {
+          this.sincePrune = 0;
+          await this.prune();
+        }
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private report(e: unknown, operation: "record" | "prune", x?: { decisionId?: unknown; sessionId?: unknown }): void {
+    const error = e instanceof Error ? e : new Error(String(e));
+    try {
+      this.options.onError?.(error, {
+        operation,
+        ...(typeof x?.decisionId === "string" ? { decisionId: x.decisionId } : {}),
+        ...(typeof x?.sessionId === "string" ? { sessionId: x.sessionId } : {}),
+      });
+    } catch {
+      // a failing error callback must not reach the request path either
+    }
+  }
+
+  /** The exchange as stored: bodies cut, credentials dropped, the stream reassembled. */
+  private trim(e: ExchangeRecord): SessionExchange {
+    if (typeof e.sessionId !== "string" || e.sessionId === "") throw new TypeError("an exchange needs a sessionId");
+    if (typeof e.decisionId !== "string" || e.decisionId === "") throw new TypeError("an exchange needs a decisionId");
+    const time = e.time === undefined ? new Date((this.options.now ?? Date.now)()).toISOString() : e.time instanceof Date ? e.time.toISOString() : e.time;
+    let response: SessionExchange["response"] = null;
+    if (e.response) {
+      const r = e.response;
+      response = { status: r.status, headers: recordedHeaders(r.headers), body: null };
+      if (r.capture !== undefined) {
+        const c = r.capture.captured();
+        if (c.stream) response.stream = c.stream;
+        else {
+          const parse = !String(response.headers["content-type"] ?? "").includes("event-stream");
+          response.body = capturedBody(c, (b) => recordedBody(b, this.maxBodyBytes, parse));
+        }
+      } else if (r.sse !== undefined) {
+        const text = typeof r.sse === "string" ? r.sse : r.sse.toString("utf8");
+        const stream = reassembleSse(text);
+        if (stream) response.stream = stream;
+        else response.body = recordedBody(text, this.maxBodyBytes, false);
+      } else response.body = recordedBody(r.body, this.maxBodyBytes);
+    }
+    const input = withoutCredentialHeaders(e.input);
+    const inputJson = JSON.stringify(input ?? null);
+    return {
+      sessionId: e.sessionId,
+      decisionId: e.decisionId,
+      time,
+      subject: e.subject ?? null,
+      repository: e.repository ?? null,
+      connection: e.connection,
+      request: { method: e.request.method, path: e.request.path, headers: recordedHeaders(e.request.headers), body: recordedBody(e.request.body, this.maxBodyBytes) },
+      response,
+      input: Buffer.byteLength(inputJson) <= this.maxInputBytes ? (JSON.parse(inputJson) as unknown) : null,
+      ...(e.inputMasked === true ? { inputMasked: true } : {}),
+      decision: {
+        outcome: e.decision.outcome,
+        reasons: [...e.decision.reasons],
+        revision: e.decision.revision,
+        entrypoint: [...e.decision.entrypoint],
+        ...(this.options.keepDocuments !== false && e.decision.document !== undefined ? { document: e.decision.document } : {}),
+      },
+      toolDecisions: (e.toolDecisions ?? []).map((t) => ({ ...t, reasons: [...t.reasons] })),
+      timings: {
+        authMs: e.timings.authMs ?? null,
+        evaluationMs: e.timings.evaluationMs ?? null,
+        upstreamMs: e.timings.upstreamMs ?? null,
+        totalMs: e.timings.totalMs ?? null,
+      },
+    };
+  }
+}
+
+/** Headers as recorded: lower-case names, values joined, credentials dropped. */
+export function recordedHeaders(headers: HeaderMap | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const name = k.toLowerCase();
+    if (v === undefined || UNRECORDED_HEADERS.has(name)) continue;
+    out[name] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return out;
+}
+
+function withoutCredentialHeaders(input: unknown): unknown {
+  if (input === null || typeof input !== "object") return input ?? null;
+  const i = input as { request?: { headers?: HeaderMap } };
+  if (i.request?.headers === undefined || typeof i.request.headers !== "object") return input;
+  return { ...i, request: { ...i.request, headers: recordedHeaders(i.request.headers) } };
+}
+
+/** Cuts `text` to at most `max` UTF-8 bytes, at a character boundary. */
+function cut(text: string, max: number): string {
+  const buf = Buffer.from(text, "utf8");
+  if (buf.length <= max) return text;
+  let end = max;
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // not inside a multi-byte character
+  return buf.subarray(0, end).toString("utf8");
+}
+
+/**
+ * A (masked) body as recorded: JSON values as JSON, strings and Buffers as text (parsed as JSON when `parse` and it
+ * is JSON), a Buffer that is not UTF-8 as `binary` (not kept). Longer than `max` bytes: the beginning, as text.
+ */
+export function recordedBody(body: unknown, max: number, parse = true): RecordedBody | null {
+  if (body === undefined || body === null) return null;
+  let text: string;
+  let isJson = false;
+  if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
+    if (body.length === 0) return null;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      return { truncated: false, size: body.length, binary: true };
+    }
+  } else if (typeof body === "string") text = body;
+  else {
+    text = JSON.stringify(body) ?? "null";
+    isJson = true;
+  }
+  if (!isJson && parse && /^\s*[[{]/.test(text)) {
+    try {
+      JSON.parse(text);
+      isJson = true;
+    } catch {
+      // text, then
+    }
+  }
+  const size = Buffer.byteLength(text);
+  if (size > max) return { text: cut(text, max), truncated: true, size };
+  // a copy: the caller's object may change after record() returns
+  return isJson ? { json: JSON.parse(text) as unknown, truncated: false, size } : { text, truncated: false, size };
+}
+
+/**
+ * Reassembles an Anthropic Messages stream (masked SSE text): the text blocks joined, the tool calls with their
+ * inputs, the stop reason, an error event's message. Undefined when the text holds no Messages API event.
+ */
+export function reassembleSse(sse: string): RecordedStream | undefined {
+  const a = new StreamAssembler();
+  a.push(sse);
+  return a.result();
+}

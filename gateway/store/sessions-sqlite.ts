@@ -1,0 +1,74 @@
+// The session store on SQLite (the store's own better-sqlite3 connection; tables from schema version 3).
+import type Database from "better-sqlite3";
+import { exchangeFromRow, exchangeQuerySql, exchangeRow, listSql, pruneVictims, summaryFromRow, summaryUpsertSql, type ExchangeRow, type SummaryRow } from "./sessions-sql.js";
+import type { ExchangeQuery, PruneResult, RetentionLimits, SessionExchange, SessionQuery, SessionStats, SessionStore, SessionSummary, StoredExchange } from "./sessions-types.js";
+
+export { SESSIONS_SQLITE_MIGRATION } from "./sessions-sql.js";
+
+const q = (): string => "?";
+
+export class SqliteSessionStore implements SessionStore {
+  private readonly insertTx: Database.Transaction<(rows: SessionExchange[]) => number[]>;
+  private readonly pruneTx: Database.Transaction<(limits: RetentionLimits) => PruneResult>;
+
+  constructor(private readonly db: Database.Database) {
+    const upsert = db.prepare(summaryUpsertSql("sessions", (n) => `@p${n}`));
+    const insert = db.prepare("INSERT INTO session_exchanges (session_id, decision_id, time, time_ms, outcome, bytes, exchange) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.insertTx = db.transaction((exchanges: SessionExchange[]) => {
+      const seqs: number[] = [];
+      for (const x of exchanges) {
+        const row = exchangeRow(x);
+        upsert.run({ p1: x.sessionId, p2: x.subject, p3: x.repository, p4: x.time, p5: row.timeMs, p6: row.bytes, p7: row.denied });
+        seqs.push(Number(insert.run(x.sessionId, x.decisionId, x.time, row.timeMs, x.decision.outcome, row.bytes, row.json).lastInsertRowid));
+      }
+      return seqs;
+    });
+    const all = db.prepare("SELECT session_id AS id, last_ms AS lastMs, bytes FROM sessions ORDER BY last_ms, session_id");
+    const delSession = db.prepare("DELETE FROM sessions WHERE session_id = ? RETURNING exchanges, bytes");
+    const delExchanges = db.prepare("DELETE FROM session_exchanges WHERE session_id = ?");
+    this.pruneTx = db.transaction((limits: RetentionLimits) => {
+      const sessions = all.all() as { id: string; lastMs: number; bytes: number }[];
+      const victims = pruneVictims(sessions, limits.maxAgeMs, limits.maxBytes, limits.now ?? Date.now());
+      const out: PruneResult = { sessions: 0, exchanges: 0, bytes: 0 };
+      for (const id of victims) {
+        const r = delSession.get(id) as { exchanges: number; bytes: number } | undefined;
+        delExchanges.run(id);
+        if (r === undefined) continue;
+        out.sessions++;
+        out.exchanges += r.exchanges;
+        out.bytes += r.bytes;
+      }
+      return out;
+    });
+  }
+
+  async append(exchanges: SessionExchange[]): Promise<number[]> {
+    if (exchanges.length === 0) return [];
+    return this.insertTx.immediate(exchanges);
+  }
+
+  async list(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    const { sql, params } = listSql(query, "sessions", q);
+    return (this.db.prepare(sql).all(...params) as SummaryRow[]).map(summaryFromRow);
+  }
+
+  async exchanges(sessionId: string): Promise<StoredExchange[]> {
+    const rows = this.db.prepare("SELECT seq, bytes, exchange FROM session_exchanges WHERE session_id = ? ORDER BY seq").all(sessionId) as ExchangeRow[];
+    return rows.map(exchangeFromRow);
+  }
+
+  async query(query: ExchangeQuery = {}): Promise<StoredExchange[]> {
+    const { sql, params } = exchangeQuerySql(query, "session_exchanges", q);
+    return (this.db.prepare(sql).all(...params) as ExchangeRow[]).map(exchangeFromRow);
+  }
+
+  async prune(limits: RetentionLimits): Promise<PruneResult> {
+    if (limits.maxAgeMs === undefined && limits.maxBytes === undefined) return { sessions: 0, exchanges: 0, bytes: 0 };
+    return this.pruneTx.immediate(limits);
+  }
+
+  async stats(): Promise<SessionStats> {
+    const r = this.db.prepare("SELECT count(*) AS sessions, coalesce(sum(exchanges), 0) AS exchanges, coalesce(sum(bytes), 0) AS bytes FROM sessions").get() as SessionStats;
+    return { sessions: Number(r.sessions), exchanges: Number(r.exchanges), bytes: Number(r.bytes) };
+  }
+}
