@@ -1,0 +1,348 @@
+// Masking an Anthropic Messages API event stream (SSE) on its way to the agent.
+//
+// - text and thinking blocks: one StreamMasker per content block index over the text_delta / thinking_delta texts;
+//   each delta is re-emitted with the text that is safe now (an empty one is skipped; consecutive deltas of one
+//   network chunk are masked and re-emitted together, as one), and the held-back rest is
+//   flushed in a last delta just before the block's content_block_stop. The joined text of a block is exactly
+//   maskText(the upstream's joined text), however the upstream split it into deltas and into network chunks.
+// - tool_use (and server_tool_use) blocks: held whole, from content_block_start to content_block_stop, with whatever
+//   events arrive meanwhile. At the stop the input_json_delta fragments are joined and parsed, every string value of
+//   the input is masked (json-body.ts: values only, so the result is valid JSON by construction and a match cannot
+//   straddle a JSON escape or a string's quotes: masking works on the decoded strings, not on the raw JSON text),
+//   then onToolUse decides: allowed → start, one input_json_delta with the masked input, the events held, stop;
+//   denied → an error event and the end. The agent never sees a part of a denied call.
+// - other content blocks and unknown deltas: every string value but `type` masked as a whole; signature_delta and
+//   redacted_thinking are opaque and pass unchanged; ping, message_delta, message_stop pass unchanged.
+// Fail closed: an over-long possible match, an unparseable event or tool input, a failing decision → an
+// `event: error` with a Guard message, and the stream ends (the upstream is no longer read).
+import { Duplex } from "node:stream";
+import { maskJson } from "./json-body.js";
+import { type MaskHit, Masker, MaskingError, mergeHits } from "./patterns.js";
+import { serializeSse, SseParser, type SseEvent } from "./sse.js";
+import { StreamMasker } from "./stream-masker.js";
+
+export interface ToolUseBlock {
+  index: number;
+  type: "tool_use";
+  id: string | null;
+  name: string;
+  /** The complete input, after masking. */
+  input: unknown;
+}
+
+export type ToolDecision = "allow" | { deny: string };
+
+export interface AnthropicMaskOptions {
+  masker: Masker;
+  /** Called at the content_block_stop of every tool_use block, before any of the block is released. */
+  onToolUse?: (block: ToolUseBlock) => Promise<ToolDecision> | ToolDecision;
+  /** Longest tool input held (characters of JSON); default 8 MiB. Longer fails closed. */
+  maxToolInput?: number;
+}
+
+export type GuardStreamCode = "GUARD_MASK_OVERFLOW" | "GUARD_MASK_INVALID_EVENT" | "GUARD_MASK_INVALID_TOOL_INPUT" | "GUARD_TOOL_DENIED" | "GUARD_TOOL_DECISION_FAILED";
+
+export interface StreamFailure {
+  code: GuardStreamCode;
+  message: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+interface TextBlock {
+  kind: "text";
+  field: "text" | "thinking";
+  deltaType: "text_delta" | "thinking_delta";
+  masker: StreamMasker;
+}
+interface ToolBlock {
+  kind: "tool";
+  start: Json;
+  block: Json;
+  json: string[];
+  size: number;
+  /** Events that arrived while the block was held (other than its own deltas), already masked and serialized. */
+  held: string[];
+}
+type Block = TextBlock | ToolBlock | { kind: "other" };
+
+/** The error event the stream ends with, in the shape Anthropic's SDKs read. */
+export function errorEvent(failure: StreamFailure): string {
+  const type = failure.code === "GUARD_TOOL_DENIED" ? "permission_error" : "api_error";
+  return serializeSse({ event: "error", data: JSON.stringify({ type: "error", error: { type, message: `Guard: ${failure.message}`, guard_code: failure.code } }) });
+}
+
+class Fail extends Error {
+  /** What the batch emitted before the failure (all of it safe). */
+  partial = "";
+  constructor(readonly failure: StreamFailure) {
+    super(failure.message);
+  }
+}
+
+export class AnthropicStreamMasker {
+  private readonly parser = new SseParser();
+  private readonly blocks = new Map<number, Block>();
+  private readonly jsonHits: MaskHit[][] = [];
+  private readonly textMaskers: StreamMasker[] = [];
+  private readonly maxToolInput: number;
+  /** The tool block being held (Anthropic streams one block at a time); events meanwhile are held with it. */
+  private holding: ToolBlock | null = null;
+  /** Set when the stream failed closed (or a tool call was denied). */
+  failure: StreamFailure | null = null;
+  /** Tool calls released to the agent. */
+  readonly toolUses: ToolUseBlock[] = [];
+
+  constructor(private readonly options: AnthropicMaskOptions) {
+    this.maxToolInput = options.maxToolInput ?? 8 << 20;
+  }
+
+  /** Every mask hit so far (text, thinking and JSON). */
+  get hits(): MaskHit[] {
+    return mergeHits(...this.jsonHits, ...this.textMaskers.map((m) => m.hits));
+  }
+
+  /** Masks an upstream SSE byte stream into SSE text chunks; after a failure yields the error event and stops. */
+  async *run(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+    try {
+      for await (const chunk of source) {
+        const out = await this.events(this.parser.push(chunk));
+        if (out) yield out;
+      }
+      const out = (await this.events(this.parser.end())) + this.finish();
+      if (out) yield out;
+    } catch (e) {
+      if (!(e instanceof Fail)) throw e;
+      this.failure = e.failure;
+      yield e.partial + errorEvent(e.failure);
+    }
+  }
+
+  /** The same as a node Duplex: write upstream bytes, read masked SSE (UTF-8). */
+  transform(): Duplex {
+    return Duplex.from(async function* (this: AnthropicStreamMasker, source: AsyncIterable<Uint8Array | string>) {
+      for await (const s of this.run(source)) yield Buffer.from(s, "utf8");
+    }.bind(this));
+  }
+
+  private out = "";
+
+  private async events(events: SseEvent[]): Promise<string> {
+    this.out = "";
+    try {
+      for (const ev of events) await this.event(ev);
+      this.flushPending();
+    } catch (e) {
+      if (e instanceof Fail) {
+        e.partial = this.out;
+        throw e;
+      }
+      if (e instanceof MaskingError) {
+        const f = new Fail({ code: "GUARD_MASK_OVERFLOW", message: `masking: ${e.message}` });
+        f.partial = this.out;
+        throw f;
+      }
+      throw e;
+    }
+    return this.out;
+  }
+
+  /** Emits (or, while a tool block is held, holds) a serialized event. */
+  private emit(s: string): void {
+    if (this.holding) this.holding.held.push(s);
+    else this.out += s;
+  }
+
+  private emitJson(event: string, data: Json): void {
+    this.emit(serializeSse({ event, data: JSON.stringify(data) }));
+  }
+
+  private maskValues(v: unknown, keep: (key: string) => boolean = (k) => k === "type"): unknown {
+    if (Array.isArray(v)) return v.map((x) => this.maskValues(x, keep));
+    if (isObject(v)) {
+      const out: Json = {};
+      for (const [k, x] of Object.entries(v)) out[k] = keep(k) ? x : this.maskValues(x, keep);
+      return out;
+    }
+    if (typeof v === "string") {
+      const r = maskJson(v, this.options.masker);
+      if (r.hits.length > 0) this.jsonHits.push(r.hits);
+      return r.value;
+    }
+    return v;
+  }
+
+  /**
+   * Consecutive text deltas of one block that arrive in the same network chunk are masked together and re-emitted as
+   * one delta (the same joined text; one masker push per chunk instead of one per delta).
+   */
+  private pending: { block: TextBlock; event: string; data: Json; delta: Json; texts: string[] } | null = null;
+
+  private flushPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    const safe = p.block.masker.push(p.texts.length === 1 ? p.texts[0]! : p.texts.join(""));
+    if (safe !== "") this.emitJson(p.event, { ...p.data, delta: { ...p.delta, [p.block.field]: safe } });
+  }
+
+  private async event(ev: SseEvent): Promise<void> {
+    let data: unknown;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      throw new Fail({ code: "GUARD_MASK_INVALID_EVENT", message: `the upstream sent an event that is not JSON (${ev.event})` });
+    }
+    if (!isObject(data)) throw new Fail({ code: "GUARD_MASK_INVALID_EVENT", message: `the upstream sent an event that is not a JSON object (${ev.event})` });
+    const type = typeof data.type === "string" ? data.type : ev.event;
+    const index = typeof data.index === "number" ? data.index : -1;
+    if (this.pending && !(type === "content_block_delta" && this.blocks.get(index) === this.pending.block && isObject(data.delta) && data.delta.type === this.pending.block.deltaType)) {
+      this.flushPending();
+    }
+    switch (type) {
+      case "content_block_start":
+        return this.blockStart(ev, data, index);
+      case "content_block_delta":
+        return this.blockDelta(ev, data, index);
+      case "content_block_stop":
+        return this.blockStop(ev, index);
+      case "ping":
+      case "message_stop":
+      case "message_delta":
+        this.emit(serializeSse(ev));
+        return;
+      case "message_start": {
+        const msg = data.message;
+        if (isObject(msg) && Array.isArray(msg.content) && msg.content.length > 0) {
+          this.emitJson(ev.event, { ...data, message: { ...msg, content: this.maskValues(msg.content, opaqueOrStructural) } });
+        } else this.emit(serializeSse(ev));
+        return;
+      }
+      default:
+        // error and unknown events: every string value but `type` masked.
+        this.emitJson(ev.event, this.maskValues(data) as Json);
+    }
+  }
+
+  private blockStart(ev: SseEvent, data: Json, index: number): void {
+    const block = isObject(data.content_block) ? data.content_block : {};
+    const t = block.type;
+    if (t === "text" || t === "thinking") {
+      const field = t;
+      const masker = new StreamMasker(this.options.masker);
+      this.textMaskers.push(masker);
+      this.blocks.set(index, { kind: "text", field, deltaType: t === "text" ? "text_delta" : "thinking_delta", masker });
+      const initial = typeof block[field] === "string" ? (block[field] as string) : "";
+      const rest = Object.fromEntries(Object.entries(block).filter(([k]) => k !== "citations"));
+      const citations = block.citations === undefined ? {} : { citations: this.maskValues(block.citations, opaqueOrStructural) };
+      this.emitJson(ev.event, { ...data, content_block: { ...rest, ...citations, [field]: initial === "" ? "" : masker.push(initial) } });
+      return;
+    }
+    if (t === "tool_use" || t === "server_tool_use") {
+      if (this.holding) throw new Fail({ code: "GUARD_MASK_INVALID_EVENT", message: "the upstream opened a tool block while another was open" });
+      const tool: ToolBlock = { kind: "tool", start: data, block, json: [], size: 0, held: [] };
+      this.blocks.set(index, tool);
+      this.holding = tool;
+      return;
+    }
+    this.blocks.set(index, { kind: "other" });
+    if (t === "redacted_thinking") this.emit(serializeSse(ev));
+    else this.emitJson(ev.event, { ...data, content_block: this.maskValues(block, opaqueOrStructural) });
+  }
+
+  private blockDelta(ev: SseEvent, data: Json, index: number): void {
+    const block = this.blocks.get(index);
+    const delta = isObject(data.delta) ? data.delta : {};
+    if (block?.kind === "tool" && delta.type === "input_json_delta") {
+      const part = typeof delta.partial_json === "string" ? delta.partial_json : "";
+      block.size += part.length;
+      if (block.size > this.maxToolInput) throw new Fail({ code: "GUARD_MASK_OVERFLOW", message: `a tool call's input is longer than ${this.maxToolInput} characters` });
+      block.json.push(part);
+      return;
+    }
+    if (block?.kind === "text" && delta.type === block.deltaType) {
+      const text = typeof delta[block.field] === "string" ? (delta[block.field] as string) : "";
+      if (this.pending?.block === block) this.pending.texts.push(text);
+      else this.pending = { block, event: ev.event, data, delta, texts: [text] };
+      return;
+    }
+    if (delta.type === "signature_delta") {
+      this.emit(serializeSse(ev));
+      return;
+    }
+    this.emitJson(ev.event, { ...data, delta: this.maskValues(delta) });
+  }
+
+  private async blockStop(ev: SseEvent, index: number): Promise<void> {
+    const block = this.blocks.get(index);
+    this.blocks.delete(index);
+    if (block?.kind === "text") {
+      const rest = block.masker.end();
+      if (rest !== "") this.emitJson("content_block_delta", { type: "content_block_delta", index, delta: { type: block.deltaType, [block.field]: rest } });
+    } else if (block?.kind === "tool") {
+      await this.releaseTool(block, index);
+    }
+    this.emit(serializeSse(ev));
+  }
+
+  private async releaseTool(tool: ToolBlock, index: number): Promise<void> {
+    this.holding = null;
+    const raw = tool.json.join("");
+    let input: unknown = tool.block.input ?? {};
+    if (raw.trim() !== "") {
+      try {
+        input = JSON.parse(raw);
+      } catch {
+        throw new Fail({ code: "GUARD_MASK_INVALID_TOOL_INPUT", message: `the input of tool call ${JSON.stringify(tool.block.name ?? "")} is not valid JSON` });
+      }
+    }
+    const masked = maskJson(input, this.options.masker);
+    this.jsonHits.push(masked.hits);
+    const startInput = maskJson(tool.block.input ?? {}, this.options.masker);
+    this.jsonHits.push(startInput.hits);
+    const name = typeof tool.block.name === "string" ? tool.block.name : "";
+    if (tool.block.type === "tool_use") {
+      const call: ToolUseBlock = { index, type: "tool_use", id: typeof tool.block.id === "string" ? tool.block.id : null, name, input: masked.value };
+      let decision: ToolDecision = "allow";
+      if (this.options.onToolUse) {
+        try {
+          decision = await this.options.onToolUse(call);
+        } catch (e) {
+          throw new Fail({ code: "GUARD_TOOL_DECISION_FAILED", message: `the decision on tool call ${JSON.stringify(name)} failed (${(e as Error).message}); denied` });
+        }
+      }
+      if (decision !== "allow") {
+        const reason = isObject(decision) && typeof decision.deny === "string" ? decision.deny : "not allowed";
+        throw new Fail({ code: "GUARD_TOOL_DENIED", message: `tool call ${JSON.stringify(name)} denied by policy: ${reason}` });
+      }
+      this.toolUses.push(call);
+    }
+    this.emitJson("content_block_start", { ...tool.start, content_block: { ...tool.block, input: startInput.value } });
+    for (const h of tool.held) this.emit(h);
+    if (raw.trim() !== "") this.emitJson("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(masked.value) } });
+  }
+
+  /** At the upstream's end: the text held by blocks left open is flushed; a tool block left open is dropped. */
+  private finish(): string {
+    this.out = "";
+    this.holding = null;
+    for (const [index, block] of this.blocks) {
+      if (block.kind !== "text") continue;
+      const rest = block.masker.end();
+      if (rest !== "") this.emitJson("content_block_delta", { type: "content_block_delta", index, delta: { type: block.deltaType, [block.field]: rest } });
+    }
+    this.blocks.clear();
+    return this.out;
+  }
+}
+
+/** Keys whose values are identifiers or opaque data in content blocks: left as they are. */
+function opaqueOrStructural(key: string): boolean {
+  return key === "type" || key === "id" || key === "tool_use_id" || key === "encrypted_content" || key === "encrypted_index" || key === "signature";
+}
+
+/** Masks an upstream Anthropic SSE stream; see AnthropicStreamMasker. */
+export function maskAnthropicStream(source: AsyncIterable<Uint8Array | string>, options: AnthropicMaskOptions): AsyncGenerator<string> {
+  return new AnthropicStreamMasker(options).run(source);
+}
