@@ -1,7 +1,7 @@
 // The JSON Schema of guard.yaml: the one place the configuration's fields are declared (and documented; the
 // configuration reference is generated from these descriptions).
 
-const duration = { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)\\s*$", "x-message": "must be a duration such as 500ms, 30s, 5m or 1h", description: "A duration: `500ms`, `30s`, `5m`, `1h`." };
+const duration = { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*$", "x-message": "must be a duration such as 500ms, 30s, 5m, 1h or 30d", description: "A duration: `500ms`, `30s`, `5m`, `1h`, `30d`." };
 const size = { type: ["string", "integer"], pattern: "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG]i?[bB]|[bB])?\\s*$", "x-message": "must be a size such as 512KB or 10MiB", description: "A size in bytes, or with a unit: `512KB`, `10MiB`." };
 const name = { type: "string", pattern: "^[a-z][a-z0-9_-]{0,62}$", "x-message": "must be lower case letters, digits, - and _, starting with a letter", description: "Lower case letters, digits, `-` and `_`, starting with a letter." };
 
@@ -57,6 +57,54 @@ const connection = {
   },
 };
 
+const secretRef = {
+  type: "object",
+  additionalProperties: false,
+  description: "A secret read from an environment variable or a file.",
+  properties: { env: { type: "string", minLength: 1 }, file: { type: "string", minLength: 1 } },
+  oneOf: [{ required: ["env"] }, { required: ["file"] }],
+};
+
+const approvals = {
+  type: "object",
+  additionalProperties: false,
+  description: "Human approval of requests a policy marks `require_approval`: who signs in, how long a request is held, who is told.",
+  properties: {
+    hold: { ...duration, description: "How long the gateway holds a request waiting for its approval (default `5m`); then 403 with the approval's status URL, and a retry passes once approved." },
+    pending_ttl: { ...duration, description: "How long an approval stays open before it expires (default `15m`)." },
+    public_url: { type: "string", pattern: "^https?://", "x-message": "must be an http:// or https:// URL", description: "The gateway's public URL, for status links, the approval page and webhooks (default: the listen address)." },
+    identity: {
+      type: "object",
+      additionalProperties: false,
+      required: ["providers"],
+      description: "The identity providers of approvers (people, not CI jobs): their tokens are accepted by the approval API and page only.",
+      properties: { providers: { type: "array", items: provider, minItems: 1 } },
+    },
+    login: {
+      type: "object",
+      additionalProperties: false,
+      required: ["issuer", "client_id", "redirect_url"],
+      description: "Sign-in on the approval page with the authorization-code flow and PKCE (without it, approvers paste a token).",
+      properties: {
+        issuer: { type: "string", minLength: 1 },
+        client_id: { type: "string", minLength: 1 },
+        client_secret: secretRef,
+        redirect_url: { type: "string", pattern: "^https?://", "x-message": "must be an http:// or https:// URL" },
+      },
+    },
+    webhooks: {
+      type: "array",
+      description: "Told of each new approval: `generic` JSON (signed with `secret` when given) or `slack` (an incoming webhook).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["url"],
+        properties: { url: { type: "string", pattern: "^https?://", "x-message": "must be an http:// or https:// URL" }, kind: { enum: ["generic", "slack"] }, secret: secretRef },
+      },
+    },
+  },
+};
+
 export const CONFIG_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "guard.yaml",
@@ -102,6 +150,18 @@ export const CONFIG_SCHEMA = {
       properties: { providers: { type: "array", items: provider, minItems: 1 } },
     },
     connections: { type: "array", items: connection, minItems: 1 },
+    approvals,
+    sessions: {
+      type: "object",
+      additionalProperties: false,
+      description: "Session recording: every exchange (masked request and answer, decisions, timings) under its CI run, for `guard sessions` and replay.",
+      properties: {
+        record: { type: "boolean", description: "Record sessions (default true)." },
+        max_body: { ...size, description: "The longest body kept per request or answer (default `256KiB`); longer ones are cut." },
+        max_age: { ...duration, description: "Sessions older than this are deleted (default `30d`)." },
+        max_size: { ...size, description: "The most the recorded sessions may take; the oldest go first (default `1GiB`)." },
+      },
+    },
     store: {
       type: "object",
       additionalProperties: false,

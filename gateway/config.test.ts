@@ -54,7 +54,7 @@ describe("guard.yaml", () => {
         "connections[0].upstream: must be an http:// or https:// URL",
       ]),
     );
-    expect(problems({ ...minimal, limits: { upstream_timeout: "soon" } })).toEqual(["limits.upstream_timeout: must be a duration such as 500ms, 30s, 5m or 1h"]);
+    expect(problems({ ...minimal, limits: { upstream_timeout: "soon" } })).toEqual(["limits.upstream_timeout: must be a duration such as 500ms, 30s, 5m, 1h or 30d"]);
     expect(problems({ connections: [{ ...minimal.connections[0], credential: { env: "A", file: "b" } }] })).toEqual(["connections[0].credential: give exactly one of `env` or `file`"]);
     expect(problems({ ...minimal, identity: { providers: [{ issuer: "x" }] } })).toEqual(["identity.providers[0].audience: required"]);
   });

@@ -47,12 +47,28 @@ export type PolicySourceConfig =
   | { kind: "dir"; dir: string; pollMs: number; runTests: boolean }
   | { kind: "git"; url: string; ref: string; path: string; checkout: string; pollMs: number; runTests: boolean };
 
+export interface SecretRef {
+  env?: string;
+  file?: string;
+}
+
+export interface ApprovalsConfig {
+  holdMs: number;
+  pendingTtlMs: number;
+  publicUrl?: string;
+  providers: ProviderConfig[];
+  login?: { issuer: string; clientId: string; clientSecret?: SecretRef; redirectUrl: string };
+  webhooks: { url: string; kind: "generic" | "slack"; secret?: SecretRef }[];
+}
+
 export interface GatewayConfig {
   listen: { host: string; port: number };
   policies: PolicySourceConfig;
   providers: ProviderConfig[];
   connections: ConnectionConfig[];
   store: StoreConfig;
+  approvals: ApprovalsConfig;
+  sessions: { record: boolean; maxBodyBytes: number; maxAgeMs: number; maxBytes: number };
   limits: { bodySize: number; upstreamTimeoutMs: number; evaluationTimeoutMs: number; evaluationSteps: number };
   logLevel: string;
 }
@@ -152,6 +168,15 @@ interface RawConfig {
   identity?: { providers: RawProvider[] };
   connections: RawConnection[];
   store?: { type: "sqlite" | "postgres"; path?: string; url?: string; schema?: string };
+  sessions?: { record?: boolean; max_body?: string | number; max_age?: string; max_size?: string | number };
+  approvals?: {
+    hold?: string;
+    pending_ttl?: string;
+    public_url?: string;
+    identity?: { providers: RawProvider[] };
+    login?: { issuer: string; client_id: string; client_secret?: SecretRef; redirect_url: string };
+    webhooks?: { url: string; kind?: "generic" | "slack"; secret?: SecretRef }[];
+  };
   limits?: { body_size?: string | number; upstream_timeout?: string; evaluation_timeout?: string; evaluation_steps?: number };
   log?: { level?: string };
 }
@@ -212,7 +237,7 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
       }
     : { kind: "dir", dir: at(pol.dir ?? "policies"), pollMs: parseDuration(pol.poll ?? "1s")!, runTests };
 
-  const providers: ProviderConfig[] = (raw.identity?.providers ?? []).map((p) => ({
+  const providerOf = (p: RawProvider): ProviderConfig => ({
     name: p.name ?? p.preset ?? "oidc",
     preset: p.preset,
     issuer: p.issuer,
@@ -222,7 +247,18 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
     algorithms: p.algorithms ?? ["RS256", "ES256"],
     clockSkewSeconds: parseDuration(p.clock_skew ?? "30s")! / 1000,
     groupsClaim: p.groups_claim,
-  }));
+  });
+  const providers = (raw.identity?.providers ?? []).map(providerOf);
+  const ap = raw.approvals ?? {};
+  const secretAt = (r: SecretRef | undefined) => r && (r.file !== undefined ? { file: at(r.file) } : { env: r.env });
+  const approvals: ApprovalsConfig = {
+    holdMs: parseDuration(ap.hold ?? "5m")!,
+    pendingTtlMs: parseDuration(ap.pending_ttl ?? "15m")!,
+    publicUrl: ap.public_url?.replace(/\/$/, ""),
+    providers: (ap.identity?.providers ?? []).map(providerOf),
+    login: ap.login && { issuer: ap.login.issuer, clientId: ap.login.client_id, clientSecret: secretAt(ap.login.client_secret), redirectUrl: ap.login.redirect_url },
+    webhooks: (ap.webhooks ?? []).map((w) => ({ url: w.url, kind: w.kind ?? "generic", secret: secretAt(w.secret) })),
+  };
 
   const connections: ConnectionConfig[] = raw.connections.map((c) => ({
     name: c.name,
@@ -245,6 +281,13 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
     providers,
     connections,
     store,
+    approvals,
+    sessions: {
+      record: raw.sessions?.record ?? true,
+      maxBodyBytes: sizeOf(raw.sessions?.max_body, 256 * 1024),
+      maxAgeMs: parseDuration(raw.sessions?.max_age ?? "30d")!,
+      maxBytes: sizeOf(raw.sessions?.max_size, 1024 ** 3),
+    },
     limits: {
       bodySize: limits.body_size === undefined ? 10 * 1024 * 1024 : typeof limits.body_size === "number" ? limits.body_size : parseSize(limits.body_size)!,
       upstreamTimeoutMs: parseDuration(limits.upstream_timeout ?? "120s")!,
@@ -253,6 +296,10 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
     },
     logLevel: raw.log?.level ?? "info",
   };
+}
+
+function sizeOf(v: string | number | undefined, fallback: number): number {
+  return v === undefined ? fallback : typeof v === "number" ? v : parseSize(v)!;
 }
 
 function credentialConfig(c: RawCredential, type: "anthropic" | "http", at: (p: string) => string): CredentialConfig {

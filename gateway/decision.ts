@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { EvalError } from "../engine/engine.js";
 import { fromJSON, toJSON } from "../engine/value/value.js";
+import { parseRequireApproval, type ApprovalRequirement } from "./approvals/service.js";
 import type { PolicyBundle } from "./bundle.js";
 import type { PolicyInput } from "./input.js";
 
@@ -18,6 +19,8 @@ export interface Decision {
   revision: string | null;
   /** Milliseconds spent evaluating. */
   evaluationMs: number;
+  /** An allowed request that a human must approve first (`require_approval`). */
+  approval?: ApprovalRequirement;
 }
 
 export interface DecideOptions {
@@ -84,12 +87,13 @@ function read(doc: unknown, done: (o: Decision["outcome"], r: string[], d?: unkn
       headers.remove = (h.remove as string[]).map((n) => n.toLowerCase());
     }
   }
-  // Obligations this gateway cannot honour yet deny: a policy that asks for a human must never be waved through.
+  let approval: ApprovalRequirement | undefined;
   if (doc.require_approval !== undefined && doc.require_approval !== null && doc.require_approval !== false) {
-    const why = isObject(doc.require_approval) && typeof doc.require_approval.reason === "string" ? `: ${doc.require_approval.reason}` : "";
-    reasons.push(`requires human approval${why}`);
+    const r = parseRequireApproval(doc.require_approval);
+    if (!r.ok) return done("error", [`decision.${r.problem}`], doc);
+    approval = r.requirement;
   }
-  if (doc.allow === true && reasons.length === 0) return done("allow", [], doc, headers);
+  if (doc.allow === true && reasons.length === 0) return { ...done("allow", [], doc, headers), ...(approval ? { approval } : {}) };
   if (reasons.length === 0) reasons.push(doc.allow === false || doc.allow === undefined ? "not allowed by policy" : "decision.allow must be true or false");
   return done("deny", reasons, doc, headers);
 }

@@ -6,6 +6,7 @@ export const GATEWAY_ERRORS = {
   GUARD_UNAUTHENTICATED: { status: 401, anthropicType: "authentication_error", summary: "no valid identity token" },
   GUARD_DENIED: { status: 403, anthropicType: "permission_error", summary: "the policy denied the request" },
   GUARD_TOOL_DENIED: { status: 403, anthropicType: "permission_error", summary: "the policy denied a tool call the model made" },
+  GUARD_APPROVAL_REQUIRED: { status: 403, anthropicType: "permission_error", summary: "a human must approve this request first" },
   GUARD_POLICY_ERROR: { status: 403, anthropicType: "permission_error", summary: "the policy could not decide; denied (fail closed)" },
   GUARD_NO_BUNDLE: { status: 503, anthropicType: "api_error", summary: "no policy bundle is loaded; denied" },
   GUARD_UNKNOWN_CONNECTION: { status: 404, anthropicType: "not_found_error", summary: "no such connection" },
@@ -25,9 +26,16 @@ export class GatewayError extends Error {
     readonly code: GatewayErrorCode,
     message: string = GATEWAY_ERRORS[code].summary,
     readonly decisionId?: string,
+    /** More for the caller (an approval's id and status URL). */
+    readonly details?: Record<string, string>,
   ) {
     super(message);
     this.status = GATEWAY_ERRORS[code].status;
+  }
+
+  /** The same error, naming the decision it belongs to. */
+  withDecision(decisionId: string): GatewayError {
+    return new GatewayError(this.code, this.message, decisionId, this.details);
   }
 }
 
@@ -37,8 +45,8 @@ export function errorBody(e: GatewayError, connectionType: "anthropic" | "http" 
     // Anthropic's own shape, so that Claude clients show the message; the code and decision id ride along.
     return {
       type: "error",
-      error: { type: GATEWAY_ERRORS[e.code].anthropicType, message: `Guard: ${e.message}`, guard_code: e.code, ...(e.decisionId ? { decision_id: e.decisionId } : {}) },
+      error: { type: GATEWAY_ERRORS[e.code].anthropicType, message: `Guard: ${e.message}`, guard_code: e.code, ...(e.decisionId ? { decision_id: e.decisionId } : {}), ...e.details },
     };
   }
-  return { error: { code: e.code, message: e.message, ...(e.decisionId ? { decision_id: e.decisionId } : {}) } };
+  return { error: { code: e.code, message: e.message, ...(e.decisionId ? { decision_id: e.decisionId } : {}), ...e.details } };
 }

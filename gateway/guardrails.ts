@@ -84,9 +84,14 @@ export async function guardResponse(res: UpstreamResponse, guard: ResponseGuard)
   const { masker, onToolUse } = guard;
   if (!masker && !onToolUse) return res;
   const type = String(res.headers["content-type"] ?? "");
+  const encoding = String(res.headers["content-encoding"] ?? "identity").toLowerCase();
+  if (encoding !== "identity") {
+    // The gateway asked for an uncompressed answer; a compressed one cannot be checked, so it is not passed on.
+    res.body.destroy();
+    throw new GatewayError("GUARD_UPSTREAM_ERROR", `the upstream answered with content-encoding ${encoding}, which the gateway cannot check for secrets`);
+  }
   const headers = { ...res.headers };
   delete headers["content-length"];
-  delete headers["content-encoding"];
   if (guard.connectionType === "anthropic" && type.includes("text/event-stream")) {
     const stream = maskAnthropicStream(res.body, { masker: masker ?? emptyMasker(), onToolUse });
     return { status: res.status, headers, body: Readable.from(stream) };

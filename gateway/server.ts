@@ -13,10 +13,16 @@ import { AuthError, Authenticator, type Identity } from "./identity.js";
 import { guardResponse, maskerFor, maskRequest } from "./guardrails.js";
 import { buildInput, type PolicyInput } from "./input.js";
 import type { ToolDecision, ToolUseBlock } from "./masking/anthropic-stream.js";
+import type { Masker } from "./masking/patterns.js";
 import { GatewayMetrics } from "./metrics.js";
 import { PolicySource } from "./policy-source.js";
 import type { AuditEntry, Store } from "./store/types.js";
 import { inSpan } from "./tracing.js";
+import { ApprovalGate } from "./approval-gate.js";
+import { maskJson } from "./masking/json-body.js";
+import { ResponseCapture } from "./sessions/capture.js";
+import { SessionRecorder, sessionIdOf, type ExchangeRecord } from "./sessions/recorder.js";
+import { sessionRoutes } from "./sessions/routes.js";
 
 export interface GatewayOptions {
   /** The store (audit log); opened by the caller so that tests and the CLI choose it. */
@@ -37,6 +43,8 @@ export class Gateway {
   private readonly credentials: CredentialStore;
   private readonly forwarder: Forwarder;
   private readonly connections = new Map<string, ConnectionConfig>();
+  readonly approvals: ApprovalGate;
+  private readonly recorder: SessionRecorder | undefined;
 
   constructor(
     readonly config: GatewayConfig,
@@ -69,7 +77,31 @@ export class Gateway {
       bodyLimit: config.limits.bodySize,
       return503OnClosing: true,
     });
+    this.approvals = new ApprovalGate({
+      config: config.approvals,
+      store: options.store,
+      env: options.env ?? process.env,
+      bundle: () => this.policies.current,
+      audit: (entry) => this.audit(entry),
+      log: this.app.log,
+      address: () => this.address(),
+      requesters: this.auth,
+    });
+    if (config.sessions.record) {
+      this.recorder = new SessionRecorder(options.store.sessions, {
+        maxBodyBytes: config.sessions.maxBodyBytes,
+        retention: { maxAgeMs: config.sessions.maxAgeMs, maxBytes: config.sessions.maxBytes },
+        onError: (err, ctx) => this.app.log.warn({ err: err.message, ...ctx }, "session recording failed"),
+      });
+    }
     this.routes();
+  }
+
+  /** Where the gateway listens (http://host:port), once it does. */
+  address(): string {
+    const a = this.app.server.address();
+    if (a === null || typeof a === "string") return `http://${this.config.listen.host}:${this.config.listen.port}`;
+    return `http://${a.family === "IPv6" ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
   private routes(): void {
@@ -87,6 +119,10 @@ export class Gateway {
       reply.header("content-type", this.metrics.registry.contentType);
       return this.metrics.registry.metrics();
     });
+    void this.approvals.register(app);
+    // The session views are for people: the approvers' identity providers authenticate them (none: nobody).
+    const people = new Authenticator(this.config.approvals.providers);
+    void app.register(sessionRoutes, { store: this.options.store, authenticate: (req) => people.verify(Authenticator.tokenOf(req.headers)) });
     const handler = (req: FastifyRequest, reply: FastifyReply) => this.handle(req, reply);
     app.all("/:connection", handler);
     app.all("/:connection/*", handler);
@@ -173,15 +209,24 @@ export class Gateway {
       const input = buildInput(identity, connection, { method: req.method, path, query: new URLSearchParams(q < 0 ? "" : pathAndQuery.slice(q + 1)), headers: req.headers, body, json }, new Date());
 
       // 3. The decision and its obligations, recorded before anything is forwarded.
+      const authMs = performance.now() - started;
       const bundle = this.policies.current;
       let decision: Decision = await inSpan("guard.evaluate", { "guard.bundle.revision": bundle?.revision ?? "" }, () =>
         decide(bundle, connection.entrypoint, input, { timeoutMs: this.config.limits.evaluationTimeoutMs, maxSteps: this.config.limits.evaluationSteps }),
       );
       const masks = maskerFor(decision.document);
       if (!masks.ok) decision = { ...decision, outcome: "error", reasons: masks.problems };
-      let forwardBody = body;
+      const masker = masks.ok ? masks.masker : undefined;
+      // The body as it may leave the gateway (and be recorded): masked whatever the decision.
+      let forwardBody: Buffer | null = body;
       let maskedHits: { name: string; count: number }[] = [];
-      if (decision.outcome === "allow" && masks.ok) ({ body: forwardBody, hits: maskedHits } = maskRequest(body, masks.masker));
+      try {
+        ({ body: forwardBody, hits: maskedHits } = maskRequest(body, masker));
+      } catch (e) {
+        forwardBody = null;
+        if (decision.outcome === "allow") decision = { ...decision, outcome: "deny", reasons: [(e as Error).message] };
+      }
+      if (decision.outcome === "allow" && decision.approval) decision = { ...decision, reasons: [`held for human approval: ${decision.approval.reason}`] };
       this.metrics.evaluation.observe({ connection: name }, decision.evaluationMs / 1000);
       this.metrics.requests.inc({ connection: name, decision: decision.outcome });
       span.setAttribute("guard.decision", decision.outcome);
@@ -202,84 +247,165 @@ export class Gateway {
       });
       if (decision.revision) reply.header("x-guard-bundle-revision", decision.revision);
       req.log.info({ decision_id: decision.id, connection: name, subject: identity.subject, decision: decision.outcome, reasons: decision.reasons, revision: decision.revision, masked: maskedHits }, "decision");
-      if (decision.outcome !== "allow") {
-        if (!bundle) throw new GatewayError("GUARD_NO_BUNDLE", undefined, decision.id);
-        if (decision.outcome === "error") throw new GatewayError("GUARD_POLICY_ERROR", `the policy could not decide; denied (fail closed)`, decision.id);
-        throw new GatewayError("GUARD_DENIED", `denied by policy: ${decision.reasons.join("; ")}`, decision.id);
-      }
 
-      // 4. Forward with the gateway's credential.
-      let credential: Record<string, string> | undefined;
-      if (connection.credential) {
-        credential = this.credentials.headers(connection.credential);
-        if (!credential) throw new GatewayError("GUARD_NO_CREDENTIAL", `the gateway has no credential for connection ${name} (${connection.credential.source} is empty)`, decision.id);
+      // Every exchange is recorded under its CI run's session, masked (the policy input too), denied ones included.
+      const toolDecisions: NonNullable<ExchangeRecord["toolDecisions"]> = [];
+      const record = (response: ExchangeRecord["response"], upstreamMs: number | null) => {
+        if (!this.recorder) return;
+        void this.recorder.record({
+          sessionId: sessionIdOf(identity, req.headers),
+          decisionId: decision.id,
+          subject: identity.subject,
+          repository: identity.repository,
+          connection: name,
+          request: { method: req.method, path: summary.path, headers: req.headers, body: forwardBody },
+          response,
+          input: masker ? maskJson(input, masker).value : input,
+          inputMasked: masker !== undefined,
+          decision: { outcome: decision.outcome, reasons: decision.reasons, revision: decision.revision, entrypoint: connection.entrypoint, document: decision.document },
+          toolDecisions,
+          timings: { authMs, evaluationMs: decision.evaluationMs, upstreamMs, totalMs: performance.now() - started },
+        });
+      };
+      const refuse = (e: GatewayError): never => {
+        record(null, null);
+        throw e.withDecision(decision.id);
+      };
+      if (decision.outcome !== "allow") {
+        if (!bundle) refuse(new GatewayError("GUARD_NO_BUNDLE"));
+        if (decision.outcome === "error") refuse(new GatewayError("GUARD_POLICY_ERROR", `the policy could not decide; denied (fail closed)`));
+        refuse(new GatewayError("GUARD_DENIED", `denied by policy: ${decision.reasons.join("; ")}`));
       }
       const abort = new AbortController();
       reply.raw.on("close", () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
+
+      // 4. A human, when the policy asks for one: held until approved (or refused with the approval's status URL).
+      if (decision.approval) {
+        try {
+          await this.approvals.require(
+            {
+              connection: name,
+              method: req.method,
+              path: summary.path,
+              content: ApprovalGate.content(forwardBody!),
+              identity,
+              preview: { model: model ?? null, texts: ApprovalGate.previewOf(input.llm?.texts ?? [], masker) },
+              decisionId: decision.id,
+            },
+            decision.approval,
+            abort.signal,
+          );
+        } catch (e) {
+          refuse(e instanceof GatewayError ? e : new GatewayError("GUARD_AUDIT_UNAVAILABLE", "the approval could not be recorded"));
+        }
+      }
+
+      // 5. Forward with the gateway's credential.
+      let credential: Record<string, string> | undefined;
+      if (connection.credential) {
+        credential = this.credentials.headers(connection.credential);
+        if (!credential) refuse(new GatewayError("GUARD_NO_CREDENTIAL", `the gateway has no credential for connection ${name} (${connection.credential.source} is empty)`));
+      }
+      // Answers the gateway inspects (masking, tool calls) must come uncompressed.
+      const toolPath = connection.toolEntrypoint;
+      const inspects = masker !== undefined || (connection.type === "anthropic" && bundle !== undefined && definesRule(bundle, toolPath));
+      const add = inspects ? { ...decision.headers.add, "accept-encoding": "identity" } : decision.headers.add;
       const upstreamStarted = performance.now();
       let res;
       try {
         res = await inSpan("guard.upstream", { "url.full": Forwarder.target(connection, pathAndQuery).href }, () =>
-          this.forwarder.forward(connection, { method: req.method, pathAndQuery, headers: req.headers, body: forwardBody, credential, add: decision.headers.add, remove: decision.headers.remove }, abort.signal),
+          this.forwarder.forward(connection, { method: req.method, pathAndQuery, headers: req.headers, body: forwardBody!, credential, add, remove: decision.headers.remove }, abort.signal),
         );
       } catch (e) {
-        if (e instanceof GatewayError) throw new GatewayError(e.code, e.message, decision.id);
+        if (e instanceof GatewayError) refuse(e);
         throw e;
       }
-      this.metrics.upstream.observe({ connection: name, status: String(res.status) }, (performance.now() - upstreamStarted) / 1000);
+      const upstreamMs = performance.now() - upstreamStarted;
+      this.metrics.upstream.observe({ connection: name, status: String(res.status) }, upstreamMs / 1000);
       span.setAttribute("http.response.status_code", res.status);
       res.body.on("error", (err) => req.log.warn({ decision_id: decision.id, err: err.message }, "upstream body ended with an error"));
 
-      // 5. The answer, with the obligations applied on the way back: masking, and the model's tool calls decided.
-      const toolPath = connection.toolEntrypoint;
+      // 6. The answer, with the obligations applied on the way back: masking, and the model's tool calls decided.
       const onToolUse =
         connection.type === "anthropic" && bundle && definesRule(bundle, toolPath)
-          ? (block: ToolUseBlock) => this.decideToolUse(bundle, connection, input, block, summary, identity, decision.id)
+          ? (block: ToolUseBlock) => this.decideToolUse({ bundle, connection, input, block, summary, identity, parentId: decision.id, masker, recorded: toolDecisions })
           : undefined;
       let guarded;
       try {
-        guarded = await guardResponse(res, { connectionType: connection.type, masker: masks.ok ? masks.masker : undefined, onToolUse });
+        guarded = await guardResponse(res, { connectionType: connection.type, masker, onToolUse });
       } catch (e) {
-        if (e instanceof GatewayError) throw new GatewayError(e.code, e.message, decision.id);
+        if (e instanceof GatewayError) refuse(e);
         throw e;
       }
       reply.code(guarded.status).headers(guarded.headers).header("x-guard-decision-id", decision.id);
-      return reply.send(guarded.body);
+      if (!this.recorder) return reply.send(guarded.body);
+      const headersOut = guarded.headers;
+      if (Buffer.isBuffer(guarded.body)) {
+        record({ status: guarded.status, headers: headersOut, body: guarded.body }, upstreamMs);
+        return reply.send(guarded.body);
+      }
+      const capture = new ResponseCapture({ sse: String(headersOut["content-type"] ?? "").includes("event-stream"), maxBytes: this.config.sessions.maxBodyBytes });
+      let recorded = false;
+      const done = () => {
+        if (recorded) return;
+        recorded = true;
+        record({ status: guarded.status, headers: headersOut, capture }, upstreamMs);
+      };
+      capture.on("end", done);
+      capture.on("close", done);
+      return reply.send(guarded.body.pipe(capture));
     });
   }
 
-  /** Decides one tool call the model made (policy `tool_decision`), and audits it. Never throws: failures deny. */
-  private async decideToolUse(
-    bundle: PolicyBundle,
-    connection: ConnectionConfig,
-    input: PolicyInput,
-    block: ToolUseBlock,
-    summary: AuditEntry["request"],
-    identity: Identity,
-    parentId: string,
-  ): Promise<ToolDecision> {
-    const toolInput: ToolInput = { ...input, tool_use: { id: block.id, name: block.name, input: block.input } };
-    const d = decide(bundle, connection.toolEntrypoint, toolInput, { timeoutMs: this.config.limits.evaluationTimeoutMs, maxSteps: this.config.limits.evaluationSteps });
+  /**
+   * Decides one tool call the model made (policy `tool_decision`; a call the policy wants a human for is held for
+   * approval like a request), and audits it. Never throws: every failure denies the call.
+   */
+  private async decideToolUse(t: {
+    bundle: PolicyBundle;
+    connection: ConnectionConfig;
+    input: PolicyInput;
+    block: ToolUseBlock;
+    summary: AuditEntry["request"];
+    identity: Identity;
+    parentId: string;
+    masker: Masker | undefined;
+    recorded: NonNullable<ExchangeRecord["toolDecisions"]>;
+  }): Promise<ToolDecision> {
+    const { connection, block, identity } = t;
+    const toolInput: ToolInput = { ...t.input, tool_use: { id: block.id, name: block.name, input: block.input } };
+    let d = decide(t.bundle, connection.toolEntrypoint, toolInput, { timeoutMs: this.config.limits.evaluationTimeoutMs, maxSteps: this.config.limits.evaluationSteps });
+    if (d.outcome === "allow" && d.approval) {
+      try {
+        const content = JSON.stringify({ name: block.name, input: block.input });
+        const preview = ApprovalGate.previewOf([`${block.name}: ${JSON.stringify(block.input)}`], t.masker);
+        await this.approvals.require({ connection: connection.name, method: "TOOL", path: `${t.summary.path}#tool_use:${block.name}`, content, identity, preview: { texts: preview }, decisionId: d.id }, d.approval);
+        d = { ...d, reasons: [] };
+      } catch (e) {
+        d = { ...d, outcome: "deny", reasons: [(e as Error).message] };
+      }
+    }
     this.metrics.toolCalls.inc({ connection: connection.name, decision: d.outcome });
+    t.recorded.push({ toolUseId: block.id, name: block.name, input: block.input, outcome: d.outcome, reasons: d.reasons, entrypoint: connection.toolEntrypoint });
     try {
       await this.audit({
         decisionId: d.id,
         subject: identity.subject,
         repository: identity.repository,
         connection: connection.name,
-        request: summary,
+        request: t.summary,
         tool: { id: block.id, name: block.name },
         decision: d.outcome,
-        reasons: d.outcome === "allow" ? [] : [...d.reasons, `(tool call in the answer to ${parentId})`],
+        reasons: d.outcome === "allow" ? [] : [...d.reasons, `(tool call in the answer to ${t.parentId})`],
         bundleRevision: d.revision,
         latencyMs: d.evaluationMs,
       });
     } catch {
       return { deny: "the audit log cannot be written" };
     }
-    this.app.log.info({ decision_id: d.id, parent: parentId, tool: block.name, decision: d.outcome, reasons: d.reasons }, "tool call decision");
+    this.app.log.info({ decision_id: d.id, parent: t.parentId, tool: block.name, decision: d.outcome, reasons: d.reasons }, "tool call decision");
     return d.outcome === "allow" ? "allow" : { deny: d.reasons.join("; ") || "denied" };
   }
 
@@ -303,6 +429,8 @@ export class Gateway {
   async close(): Promise<void> {
     this.policies.stop();
     await this.app.close();
+    await this.approvals.close();
+    await this.recorder?.close();
     await this.forwarder.close();
   }
 }
