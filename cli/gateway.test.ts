@@ -52,6 +52,7 @@ describe("guard gateway", () => {
   it("starts from guard.yaml, prints how to point Claude at it, serves decisions, and stops cleanly on SIGTERM", async () => {
     const dir = fixture({ "guard.yaml": yaml(), "policies/claude/policy.guard": CLAUDE_POLICY });
     const { child, address, banner } = await start(dir, [], { TEST_KEY: UPSTREAM_KEY });
+    const exited = new Promise((r) => child.once("exit", r));
     try {
       expect(banner).toContain(`export ANTHROPIC_BASE_URL=${address}/claude`);
       expect(banner).toMatch(/policies: .*policies \(revision [0-9a-f]{12}, 0 tests passed\)/);
@@ -66,8 +67,7 @@ describe("guard gateway", () => {
     } finally {
       child.kill("SIGTERM");
     }
-    const code = await new Promise((r) => child.on("exit", r));
-    expect(code).toBe(0);
+    expect(await exited).toBe(0);
     // The decisions are in the default store under .guard/, and the chain verifies.
     const verify = guard(["audit", "verify"], dir);
     expect(verify.stdout + verify.stderr).toMatch(/3 records|2 records/);
@@ -115,10 +115,11 @@ describe("guard gateway", () => {
     };
     const clients = [0, 1, 2, 3, 4, 5].map(client);
     await new Promise((r) => setTimeout(r, 1500));
+    const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
     running = false;
     await Promise.all(clients);
-    await new Promise((r) => child.on("exit", r));
+    await exited;
     expect(acknowledged.length).toBeGreaterThan(20);
     const store = await openSqliteStore(join(dir, ".guard", "guard.db"));
     try {

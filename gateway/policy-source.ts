@@ -33,6 +33,7 @@ export class PolicySource {
   private fingerprint: string | undefined;
   private gitHead: string | undefined;
   private busy: Promise<ReloadOutcome> | undefined;
+  private queued: Promise<ReloadOutcome> | undefined;
   private readonly listeners: Listener[] = [];
   private readonly tester = new BundleTester();
 
@@ -78,10 +79,20 @@ export class PolicySource {
     this.timer.unref();
   }
 
-  /** Looks for a new revision now and loads it if there is one. One reload at a time. */
+  /**
+   * Looks for a new revision now and loads it if there is one. One reload at a time; a call made while one runs
+   * gets a fresh one after it (the running one may have read the files before the change the caller knows of).
+   */
   reload(): Promise<ReloadOutcome> {
-    this.busy ??= this.reloadOnce().finally(() => (this.busy = undefined));
-    return this.busy;
+    if (!this.busy) {
+      this.busy = this.reloadOnce().finally(() => (this.busy = undefined));
+      return this.busy;
+    }
+    this.queued ??= this.busy.then(() => {
+      this.queued = undefined;
+      return this.reload();
+    });
+    return this.queued;
   }
 
   private async reloadOnce(): Promise<ReloadOutcome> {
