@@ -104,8 +104,6 @@ export class PolicySource {
     }
     if (result.outcome === "rejected") this.failure = { revision: result.revision, problems: result.problems, at: new Date() };
     if (result.outcome === "loaded") this.failure = undefined;
-    // A rejected change reverted to the revision serving: nothing is wrong any more.
-    if (result.outcome === "unchanged" && this.bundle !== undefined && result.revision === this.bundle.revision) this.failure = undefined;
     for (const l of this.listeners) l(result);
     return result;
   }
@@ -116,7 +114,10 @@ export class PolicySource {
     // The texts read here are the ones tested (in the worker) and then compiled and served (here).
     const snapshot = readBundle(dir, revision);
     this.fingerprint = print;
-    if (this.bundle?.revision === snapshot.revision) return { outcome: "unchanged", revision: snapshot.revision };
+    if (this.bundle?.revision === snapshot.revision) {
+      this.failure = undefined; // a rejected change reverted to the revision serving: nothing is wrong any more
+      return { outcome: "unchanged", revision: snapshot.revision };
+    }
     if (this.failure?.revision === snapshot.revision) return { outcome: "unchanged", revision: snapshot.revision };
     let tests = 0;
     if (this.config.runTests && snapshot.errors.length === 0) {
