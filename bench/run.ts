@@ -80,6 +80,55 @@ const BENCHMARKS: Record<string, Benchmark> = {
       return runDecisionBench();
     },
   },
+  peers: {
+    description: "the RBAC scenario by Guard compiled, hand-written TypeScript, cedar-wasm and casbin",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runPeersBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "peers.js")).href)) as typeof import("./peers.js");
+      return runPeersBench();
+    },
+  },
+  aci: {
+    description: "the ACI policy of rego-cpp's suite: compile time, per-case decisions compiled vs reference",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runAciBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "aci.js")).href)) as typeof import("./aci.js");
+      return runAciBench();
+    },
+  },
+  compile: {
+    description: "parse + compile time of generated bundles of 100, 1,000 and 10,000 rules",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runCompileScaleBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "compile-scale.js")).href)) as typeof import("./compile-scale.js");
+      return runCompileScaleBench();
+    },
+  },
+  masking: {
+    description: "MB/s of SSE through the streaming masker with the pack's secret patterns",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runMaskingBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "masking.js")).href)) as typeof import("./masking.js");
+      return runMaskingBench();
+    },
+  },
+  gateway: {
+    description: "the gateway's added latency and throughput vs the upstream directly and a bare undici proxy (autocannon)",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runGatewayBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "gateway.js")).href)) as typeof import("./gateway.js");
+      return runGatewayBench({
+        policies: "policies",
+        // A GitHub Actions job of a repository the shipped pack trusts, asking for an allowed model.
+        claims: { sub: "repo:acme/app:ref:refs/heads/main", repository: "acme/app", repository_owner: "acme", ref: "refs/heads/main", ref_type: "branch", workflow: "ci", event_name: "push", run_id: "1", run_attempt: "1", actor: "octocat" },
+        body: { model: "claude-sonnet-4-5", max_tokens: 1024, messages: [{ role: "user", content: "Summarize the failing test output and suggest a fix." }] },
+        rates: [500, 1000, 2000],
+        durationS: Number(process.env.GUARD_BENCH_SECONDS ?? 5),
+        runs: Number(process.env.GUARD_BENCH_RUNS ?? 3),
+        connections: 32,
+      });
+    },
+  },
   parse: {
     description: "parser throughput on a ~5 MB generated policy corpus",
     run: async (options) => {

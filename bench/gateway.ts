@@ -1,0 +1,147 @@
+// The gateway's cost, side by side in one run: autocannon on loopback against the upstream directly, through a
+// bare undici proxy, and through Guard (token verification, the shipped policies, the audit append, the forward),
+// at fixed rates and at saturation, JSON and streamed (SSE) answers. Each cell is the median of several runs.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface GatewayBenchOptions {
+  /** The policy bundle Guard serves (default: the shipped pack, policies/). */
+  policies: string;
+  /** The token's claims: a CI identity the policies allow. */
+  claims: Record<string, unknown>;
+  /** The request body (a Messages API request the policies allow). */
+  body: Record<string, unknown>;
+  rates: number[];
+  durationS: number;
+  runs: number;
+  connections: number;
+}
+
+interface Cell {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(HERE, "gateway-servers.js"), ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolveStart, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolveStart({ child, url: m[1]! });
+    });
+    child.on("exit", (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+}
+
+async function load(url: string, headers: Record<string, string>, body: string, rate: number | undefined, o: GatewayBenchOptions): Promise<Cell> {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+    connections: o.connections,
+    duration: o.durationS,
+    ...(rate !== undefined ? { overallRate: rate } : {}),
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function medianCell(cells: Cell[]): Cell {
+  return { rps: median(cells.map((c) => c.rps)), p50: median(cells.map((c) => c.p50)), p99: median(cells.map((c) => c.p99)), errors: cells.reduce((s, c) => s + c.errors, 0) };
+}
+
+export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "guard-gw-bench-"));
+  const { publicKey, privateKey } = await generateKeyPair("RS256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256" };
+  // GitHub Actions' issuer (the pack trusts it), with a key of the bench's own given to Guard as a local JWKS.
+  const issuer = "https://token.actions.githubusercontent.com";
+  const token = await new SignJWT(o.claims).setProtectedHeader({ alg: "RS256", kid: "bench" }).setIssuer(issuer).setAudience("guard").setIssuedAt().setExpirationTime("2h").sign(privateKey);
+  const children: ChildProcess[] = [];
+  try {
+    const upstream = await start(["upstream"]);
+    children.push(upstream.child);
+    const bare = await start(["bare", upstream.url]);
+    children.push(bare.child);
+    const guard = await start(["guard"], {
+      GUARD_BENCH_POLICIES: resolve(o.policies),
+      GUARD_BENCH_ISSUER: issuer,
+      GUARD_BENCH_JWK: JSON.stringify(jwk),
+      GUARD_BENCH_UPSTREAM: upstream.url,
+      GUARD_BENCH_DB: join(dir, "guard.db"),
+    });
+    children.push(guard.child);
+    const targets = [
+      { name: "upstream directly", url: `${upstream.url}/v1/messages` },
+      { name: "bare undici proxy", url: `${bare.url}/claude/v1/messages` },
+      { name: "Guard", url: `${guard.url}/claude/v1/messages` },
+    ];
+    const auth = { authorization: `Bearer ${token}` };
+    // Every target must answer 200 before it is timed (Guard: the policies allow the request).
+    for (const t of targets) {
+      const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(o.body) });
+      if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
+    }
+    const json = JSON.stringify(o.body);
+    const stream = JSON.stringify({ ...o.body, stream: true });
+    const rows: { label: string; cells: Cell[] }[] = [];
+    const scenarios: { label: string; rate?: number; body: string }[] = [
+      ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, rate, body: json })),
+      { label: "saturation, JSON", body: json },
+      { label: `${o.rates[1] ?? o.rates[0]} req/s, SSE stream`, rate: o.rates[1] ?? o.rates[0], body: stream },
+    ];
+    for (const s of scenarios) {
+      const perTarget: Cell[][] = targets.map(() => []);
+      for (let run = 0; run < o.runs; run++) {
+        // Interleaved: each run measures the three targets back to back, so drift hits them alike.
+        for (const [i, t] of targets.entries()) perTarget[i]!.push(await load(t.url, auth, s.body, s.rate, o));
+      }
+      const cells = perTarget.map(medianCell);
+      rows.push({ label: s.label, cells });
+      console.error(`${s.label}: ${cells.map((c, i) => `${targets[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${c.p50} ms p99 ${c.p99} ms`).join(" | ")}`);
+    }
+    return report(rows, targets.map((t) => t.name), o);
+  } finally {
+    for (const c of children) c.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report(rows: { label: string; cells: Cell[] }[], names: string[], o: GatewayBenchOptions): string {
+  const lines = [
+    "## Gateway overhead",
+    "",
+    `Command: \`npm run bench -- gateway\`. Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}. ` +
+      `autocannon on loopback, ${o.connections} connections, ${o.durationS} s per run, median of ${o.runs} runs per cell, the three targets interleaved. ` +
+      `Each target runs in its own process (the upstream stand-in answers at once, so the figures are the proxies' own cost). ` +
+      `Guard does everything it does in production: RS256 token verification, the policies in \`${o.policies}\`, the SQLite audit append (fsync, group commit), the forward.`,
+    "",
+    `| load | ${names.map((n) => `${n}: req/s, p50, p99 (ms)`).join(" | ")} | Guard added p50 / p99 vs direct | Guard throughput vs bare proxy | errors |`,
+    `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- |`,
+  ];
+  for (const r of rows) {
+    const [direct, bare, guard] = r.cells as [Cell, Cell, Cell];
+    lines.push(
+      `| ${r.label} | ${r.cells.map((c) => `${c.rps.toFixed(0)}, ${c.p50}, ${c.p99}`).join(" | ")} | ` +
+        `${(guard.p50 - direct.p50).toFixed(2)} / ${(guard.p99 - direct.p99).toFixed(2)} | ${((guard.rps / bare.rps) * 100).toFixed(0)}% | ${r.cells.map((c) => c.errors).join(" / ")} |`,
+    );
+  }
+  lines.push(
+    "",
+    "autocannon reports latency in whole milliseconds, so sub-millisecond differences show as 0 or 1. At fixed rates the achieved req/s equals the rate for every target that keeps up; the throughput ratio that matters is the saturation row.",
+  );
+  return lines.join("\n");
+}
