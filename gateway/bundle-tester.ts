@@ -1,24 +1,10 @@
 // Runs candidate bundles' tests in a worker thread: compiling a pack and running its unit and property tests takes
 // hundreds of milliseconds, which would stall every request in flight if done on the event loop. A worker that
 // crashes or hangs fails the revision (fail closed) and is replaced.
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerUrl } from "./worker-url.js";
 import type { BundleSnapshot } from "./bundle.js";
 import type { TestReply } from "./bundle-worker.js";
-
-/**
- * The worker's entry: the compiled bundle-worker.js, or under the test runner (where this file is TypeScript) a
- * small module that registers tsx in the worker and then loads bundle-worker.ts.
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith(".ts")) return new URL("./bundle-worker.js", import.meta.url);
-  // tsx's ESM entry (its `import` export; require.resolve would give the CommonJS one).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const target = new URL("./bundle-worker.ts", import.meta.url).href;
-  const source = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(target)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
-}
 
 export type TestOutcome = { ok: true; tests: number } | { ok: false; problems: string[] };
 
@@ -30,7 +16,7 @@ export class BundleTester {
   constructor(private readonly timeoutMs = 120_000) {}
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry());
+    const worker = new Worker(workerUrl(import.meta.url, "bundle-worker"));
     worker.unref();
     worker.on("message", (reply: TestReply) => {
       const done = this.pending.get(reply.id);

@@ -7,8 +7,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import Database from "better-sqlite3";
-import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
+import { ChainVerifier, GENESIS_HASH, pushRow, recordFromRow, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
+import { auditAppender } from "./sqlite-append.js";
+import { SqliteAuditWriter } from "./sqlite-writer.js";
 import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
 import type { ApprovalStore } from "./approvals-types.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
@@ -106,6 +108,7 @@ class SqliteStore implements Store {
   readonly sessions: SessionStore;
 
   private readonly log: SqliteAuditLog;
+  private readonly sessionsDb: Database.Database | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -115,7 +118,14 @@ class SqliteStore implements Store {
   ) {
     this.audit = this.log = new SqliteAuditLog(db, file, memory, busyTimeoutMs);
     this.approvals = new SqliteApprovalStore(db);
-    this.sessions = new SqliteSessionStore(db);
+    // Session recording is a replay aid, not the record of decisions: its own connection commits without waiting for
+    // fsync (WAL, synchronous=NORMAL: a process crash loses nothing, a power cut may lose the last exchanges).
+    if (!memory) {
+      this.sessionsDb = new Database(file, { fileMustExist: true });
+      this.sessionsDb.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.sessionsDb.pragma("synchronous = NORMAL");
+    }
+    this.sessions = new SqliteSessionStore(this.sessionsDb ?? db);
   }
 
   async ping(): Promise<void> {
@@ -124,13 +134,15 @@ class SqliteStore implements Store {
 
   /** Closes once the appends already made are written. */
   async close(): Promise<void> {
-    await this.log.flushed();
+    await this.log.close();
+    if (this.sessionsDb?.open) this.sessionsDb.close();
     if (this.db.open) this.db.close();
   }
 }
 
 class SqliteAuditLog implements AuditLog {
   private readonly queue: AppendQueue;
+  private readonly writer: SqliteAuditWriter | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -138,39 +150,16 @@ class SqliteAuditLog implements AuditLog {
     private readonly memory: boolean,
     private readonly busyTimeoutMs: number,
   ) {
-    const head = db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-    const insert = db.prepare(
-      `INSERT INTO audit_log (seq, decision_id, time, time_ms, subject, repository, connection, decision, entry, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const moveHead = db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
-    const tx = db.transaction((entries: AuditEntry[]): AuditRecord[] => {
-      let h = head.get() as { seq: number; hash: string } | undefined;
-      if (h === undefined) throw new Error("the audit chain head is missing (audit_head was emptied)");
-      const records: AuditRecord[] = [];
-      for (const entry of entries) {
-        const { record, json } = chainRecord(entry, h);
-        insert.run(
-          record.seq,
-          record.decisionId,
-          record.time,
-          timeMs(record.time),
-          record.subject ?? null,
-          record.repository ?? null,
-          record.connection ?? null,
-          record.decision,
-          json,
-          record.prevHash,
-          record.hash,
-        );
-        records.push(record);
-        h = { seq: record.seq, hash: record.hash };
-      }
-      moveHead.run(h.seq, h.hash);
-      return records;
-    });
-    // concurrent appends share a transaction (and its fsync): see append-queue.ts
-    this.queue = new AppendQueue(async (entries) => tx.immediate(entries));
+    // Concurrent appends share a transaction (and its fsync): see append-queue.ts. A file store commits from a
+    // writer thread, so the fsync never blocks the event loop; an in-memory one cannot be shared, so it commits here.
+    if (memory) {
+      const append = auditAppender(db);
+      this.queue = new AppendQueue(async (entries) => append(entries));
+    } else {
+      this.writer = new SqliteAuditWriter(file, busyTimeoutMs);
+      const writer = this.writer;
+      this.queue = new AppendQueue((entries) => writer.write(entries));
+    }
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
@@ -179,6 +168,12 @@ class SqliteAuditLog implements AuditLog {
 
   flushed(): Promise<void> {
     return this.queue.idle();
+  }
+
+  /** Waits for the appends already made, then stops the writer thread. */
+  async close(): Promise<void> {
+    await this.queue.idle();
+    await this.writer?.close();
   }
 
   async query(q: AuditQuery): Promise<AuditRecord[]> {
