@@ -8,7 +8,7 @@ import pg from "pg";
 import { openPostgresStore } from "../gateway/store/postgres.js";
 import { openSqliteStore } from "../gateway/store/sqlite.js";
 import type { AuditEntry, AuditRecord } from "../gateway/store/types.js";
-import { parseTimeArg } from "./audit.js";
+import { parseTimeArg } from "./store-command.js";
 import { ROOT, ensureBuilt, fixture, guard } from "./test/helpers.js";
 
 const STORE_SRC = join(ROOT, "gateway", "store");

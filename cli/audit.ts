@@ -1,9 +1,8 @@
 // `guard audit`: check the gateway's tamper-evident audit log (verify), and read it (query).
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import yaml from "js-yaml";
-import { DEFAULT_SQLITE_PATH, openStore, parseStoreSpec, storeConfigFromSection } from "../gateway/store/index.js";
+import { resolve } from "node:path";
+import { DEFAULT_SQLITE_PATH, parseStoreSpec } from "../gateway/store/index.js";
 import type { AuditQuery, AuditRecord, Store, StoreConfig } from "../gateway/store/types.js";
+import { fromConfig, runWithStore, timeOption, UsageError } from "./store-command.js";
 
 export const AUDIT_USAGE = `Usage: guard audit verify [--config FILE | --store STORE] [--format pretty|json]
        guard audit query  [--config FILE | --store STORE] [FILTERS…] [--format pretty|json]
@@ -35,7 +34,6 @@ Filters (query):
 Exit codes: 0 intact (verify) or done (query), 1 the chain is broken (verify), 2 wrong arguments or no store.
 `;
 
-class UsageError extends Error {}
 
 const FORMATS = ["pretty", "json"] as const;
 type Format = (typeof FORMATS)[number];
@@ -52,28 +50,9 @@ export async function auditCommand(args: string[]): Promise<number> {
     process.stderr.write(`guard audit: ${sub === undefined ? "verify or query?" : `unknown subcommand \`${sub}\``}\n\n${AUDIT_USAGE}`);
     return 2;
   }
-  let options: Options;
-  try {
-    options = parseOptions(sub, rest, Date.now());
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`guard audit ${sub}: ${e.message}\n\n${AUDIT_USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  let store: Store;
-  try {
-    store = await openStore(options.store, { mustExist: true });
-  } catch (e) {
-    process.stderr.write(`guard audit ${sub}: cannot open the store (${describe(options.store)}): ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
-  try {
-    return sub === "verify" ? await verify(store, options) : await query(store, options);
-  } finally {
-    await store.close();
-  }
+  return runWithStore(`guard audit ${sub}`, AUDIT_USAGE, () => parseOptions(sub, rest, Date.now()), (store, options) =>
+    sub === "verify" ? verify(store, options) : query(store, options),
+  );
 }
 
 async function verify(store: Store, o: Options): Promise<number> {
@@ -157,8 +136,8 @@ function parseOptions(sub: "verify" | "query", args: string[], now: number): Opt
       const d = filter();
       if (d !== "allow" && d !== "deny" && d !== "error") throw new UsageError(`--decision must be allow, deny or error, found \`${d}\``);
       q.decision = d;
-    } else if (a === "--since") q.since = time(a, filter(), now);
-    else if (a === "--until") q.until = time(a, filter(), now);
+    } else if (a === "--since") q.since = timeOption(a, filter(), now);
+    else if (a === "--until") q.until = timeOption(a, filter(), now);
     else if (a === "--limit" || a === "-n") {
       const n = filter();
       if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new UsageError(`--limit must be a whole number, found \`${n}\``);
@@ -169,48 +148,3 @@ function parseOptions(sub: "verify" | "query", args: string[], now: number): Opt
   return { store: store ?? { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }, format, query: q };
 }
 
-export function fromConfig(file: string): StoreConfig {
-  let doc: unknown;
-  try {
-    doc = yaml.load(readFileSync(file, "utf8"), { filename: file });
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-  }
-  const section = doc !== null && typeof doc === "object" && !Array.isArray(doc) ? (doc as Record<string, unknown>).store : undefined;
-  try {
-    return storeConfigFromSection(section, dirname(resolve(file)));
-  } catch (e) {
-    throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** An ISO 8601 time as given, or a duration (`90m`, `1h30m`, `7d`) back from `now`, as an ISO time. */
-export function parseTimeArg(text: string, now: number): string | undefined {
-  if (/^\s*(\d+(\.\d+)?(ms|s|m|h|d|w))+\s*$/.test(text)) {
-    let ms = 0;
-    for (const m of text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) ms += Number(m[1]) * UNITS[m[2]!]!;
-    return new Date(now - ms).toISOString();
-  }
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return text;
-  return undefined;
-}
-
-function time(option: string, text: string, now: number): string {
-  const t = parseTimeArg(text, now);
-  if (t === undefined) throw new UsageError(`${option} must be an ISO 8601 time (2026-11-21T09:00:00Z) or a duration (30m, 1h, 7d), found \`${text}\``);
-  return t;
-}
-
-export function describe(c: StoreConfig): string {
-  if (c.kind === "sqlite") return `sqlite:${c.path}`;
-  // never print a password
-  try {
-    const u = new URL(c.url);
-    if (u.password !== "") u.password = "***";
-    return u.toString() + (c.schema !== undefined ? ` schema ${c.schema}` : "");
-  } catch {
-    return "postgres";
-  }
-}

@@ -4,9 +4,9 @@ import { resolve } from "node:path";
 import { loadPolicyBundle } from "../gateway/bundle.js";
 import { replaySessions, type ReplayReport } from "../gateway/sessions/replay.js";
 import { conversation, timingsLine } from "../gateway/sessions/view.js";
-import { DEFAULT_SQLITE_PATH, openStore, parseStoreSpec } from "../gateway/store/index.js";
+import { DEFAULT_SQLITE_PATH, parseStoreSpec } from "../gateway/store/index.js";
 import type { ExchangeQuery, SessionQuery, Store, StoreConfig, StoredExchange } from "../gateway/store/types.js";
-import { describe, fromConfig, parseTimeArg } from "./audit.js";
+import { fromConfig, parseTimeArg, runWithStore, UsageError } from "./store-command.js";
 
 export const SESSIONS_USAGE = `Usage: guard sessions list   [STORE] [FILTERS…] [--format pretty|json]
        guard sessions show   [STORE] ID [--format pretty|json]
@@ -40,7 +40,6 @@ Exit codes: 0 done (replay: no decision would change), 1 replay: some decision w
 session), 2 wrong arguments, no store, or a bundle that does not compile.
 `;
 
-class UsageError extends Error {}
 
 const FORMATS = ["pretty", "json"] as const;
 type Format = (typeof FORMATS)[number];
@@ -63,30 +62,9 @@ export async function sessionsCommand(args: string[]): Promise<number> {
     process.stderr.write(`guard sessions: ${sub === undefined ? "list, show or replay?" : `unknown subcommand \`${sub}\``}\n\n${SESSIONS_USAGE}`);
     return 2;
   }
-  let options: Options;
-  try {
-    options = parseOptions(sub, rest, Date.now());
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`guard sessions ${sub}: ${e.message}\n\n${SESSIONS_USAGE}`);
-      return 2;
-    }
-    throw e;
-  }
-  let store: Store;
-  try {
-    store = await openStore(options.store, { mustExist: true });
-  } catch (e) {
-    process.stderr.write(`guard sessions ${sub}: cannot open the store (${describe(options.store)}): ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
-  try {
-    if (sub === "list") return await list(store, options);
-    if (sub === "show") return await show(store, options);
-    return await replay(store, options);
-  } finally {
-    await store.close();
-  }
+  return runWithStore(`guard sessions ${sub}`, SESSIONS_USAGE, () => parseOptions(sub, rest, Date.now()), (store, options) =>
+    sub === "list" ? list(store, options) : sub === "show" ? show(store, options) : replay(store, options),
+  );
 }
 
 async function list(store: Store, o: Options): Promise<number> {
