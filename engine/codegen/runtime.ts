@@ -78,7 +78,8 @@ export class Runtime {
   // values
 
   eq(a: Value, b: Value): boolean {
-    return a === b || (typeof a === "object" && typeof b === "object" ? equals(a, b) : typeof a === "bigint" || typeof b === "bigint" ? a == b : false);
+    // a big integer equals only a number of the same value (JS's `==` would also equal it to "1" or [1])
+    return a === b || (typeof a === "object" && typeof b === "object" ? equals(a, b) : typeof a === "bigint" ? (typeof b === "bigint" || typeof b === "number") && a == b : typeof b === "bigint" ? typeof a === "number" && (a as number | bigint) == b : false);
   }
 
   index(v: Value | undefined, key: Value): Value | undefined {
