@@ -147,6 +147,13 @@ describe("messages for real mistakes", () => {
     );
   });
 
+  it("a `some … in` whose key is an expression (found by the differential tests: it compiled and crashed)", () => {
+    expect(errorsOf(`package p\n\nq contains i if { some i in "ab", n in {} }\n`).split("\n")[0]).toBe(
+      "policy.guard:3:24: error[invalid-construct]: `some … in` binds variables: its key and value must be names or patterns of names and values, not expressions",
+    );
+    expect(errorsOf(`package p\n\nq contains [a, b] if { some [a, 1], {"k": b} in input.xs }\n`)).toBe("");
+  });
+
   it("numbers with leading zeros", () => {
     expect(errorsOf(`package p\n\nx := 007\n`).split("\n").slice(0, 1).concat(errorsOf(`package p\n\nx := 007\n`).split("\n").slice(-1))).toEqual([
       "policy.guard:3:6: error[invalid-number]: a number cannot start with 0: `007`",

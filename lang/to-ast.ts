@@ -334,6 +334,16 @@ export class AstBuilder extends TermBuilder {
     if (term?.kind === "membership") {
       const some: A.SomeIn = { kind: "some-in", value: term.value, collection: term.collection, loc: spanLoc(start, term.loc) };
       if (term.key) some.key = term.key;
+      const notPattern = [term.key, term.value].find((t) => t !== undefined && !isSomePattern(t));
+      if (notPattern) {
+        this.error(
+          DiagnosticCodes.invalidConstruct,
+          "`some … in` binds variables: its key and value must be names or patterns of names and values, not expressions",
+          notPattern.loc,
+          "write `some k, v in xs` and test `k` and `v` on the next lines",
+        );
+        throw new ConversionError("bad some");
+      }
       return some;
     }
     const vars = term ? [term] : items;
@@ -419,6 +429,25 @@ function isConstant(t: A.Term): boolean {
       return true;
     case "binary":
       return isConstant(t.left) && isConstant(t.right);
+    default:
+      return false;
+  }
+}
+
+/** What `some … in` may bind to: a variable, a value, a ref, or an array or object of those (not an expression). */
+function isSomePattern(t: A.Term): boolean {
+  switch (t.kind) {
+    case "var":
+    case "null":
+    case "boolean":
+    case "number":
+    case "string":
+    case "ref":
+      return true;
+    case "array":
+      return t.items.every(isSomePattern);
+    case "object":
+      return t.entries.every((e) => isSomePattern(e.key) && isSomePattern(e.value));
     default:
       return false;
   }
