@@ -104,6 +104,14 @@ const BENCHMARKS: Record<string, Benchmark> = {
       return runCompileScaleBench();
     },
   },
+  pack: {
+    description: "decision latency of the shipped Claude policy pack: compiled, reference, hand-written",
+    run: async (options) => {
+      if (!options.noBuild) build();
+      const { runPackBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "pack.js")).href)) as typeof import("./pack.js");
+      return runPackBench();
+    },
+  },
   masking: {
     description: "MB/s of SSE through the streaming masker with the pack's secret patterns",
     run: async (options) => {
