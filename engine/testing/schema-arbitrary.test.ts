@@ -44,6 +44,16 @@ describe("schemaArbitrary", () => {
     all({ type: "object", properties: { x: { type: "null" } }, additionalProperties: false }, (v) => isObj(v) && Object.keys(v).every((k) => k === "x"));
   });
 
+  it("anyOf alternatives add to the properties beside them rather than replace them (found writing the pack's properties)", () => {
+    const schema = { type: "object", required: ["a", "b"], properties: { a: { const: 1 } }, anyOf: [{ properties: { b: { const: 2 } } }, { properties: { b: { const: 3 } } }] };
+    const values = sample(schema) as { a: unknown; b: unknown }[];
+    expect(values.every((v) => v.a === 1 && (v.b === 2 || v.b === 3))).toBe(true);
+    expect(new Set(values.map((v) => v.b))).toEqual(new Set([2, 3]));
+    // an alternative whose type conflicts with the shared one is left out; none left is an error
+    expect(sample({ type: "string", anyOf: [{ type: "integer" }, { minLength: 2 }] }).every((v) => typeof v === "string" && v.length >= 2)).toBe(true);
+    expect(() => schemaArbitrary({ type: "string", anyOf: [{ type: "integer" }, { type: "boolean" }] })).toThrow(SchemaError);
+  });
+
   it("enum and const", () => {
     all({ enum: ["a", 1, null] }, (v) => ["a", 1, null].includes(v as never));
     all({ const: { k: [1] } }, (v) => JSON.stringify(v) === '{"k":[1]}');

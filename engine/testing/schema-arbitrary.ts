@@ -76,15 +76,18 @@ class Builder {
         const { [key]: _, ...rest } = schema;
         const arbs: fc.Arbitrary<unknown>[] = [];
         let lastCut: RecursionCut | undefined;
+        let lastConflict: SchemaError | undefined;
         for (const alt of alts) {
           try {
-            arbs.push(this.build(isSchema(alt) ? { ...rest, ...alt } : alt, refs));
+            // merged, not overlaid: an alternative's `properties` add to the shared ones, as in allOf
+            arbs.push(this.build(isSchema(alt) ? mergeSchemas(rest, alt) : alt, refs));
           } catch (e) {
-            if (!(e instanceof RecursionCut)) throw e;
-            lastCut = e;
+            if (e instanceof RecursionCut) lastCut = e;
+            else if (e instanceof SchemaError && alts.length > 1) lastConflict = e; // an alternative no value meets
+            else throw e;
           }
         }
-        if (arbs.length === 0) throw lastCut!;
+        if (arbs.length === 0) throw lastCut ?? lastConflict!;
         return fc.oneof(...arbs);
       }
     }
