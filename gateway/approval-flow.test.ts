@@ -21,12 +21,18 @@ production if {
 }
 `;
 
+/** Who may approve is also policy: an approver needs a second factor here (the `amr` claim). */
+const APPROVERS = `package guard.approvals
+
+may_approve if "mfa" in input.approver.claims.amr
+`;
+
 let h: Harness;
 let people: Issuer;
 beforeAll(async () => {
   people = await startIssuer();
   h = await startHarness({
-    files: { "claude/policy.guard": POLICY },
+    files: { "claude/policy.guard": POLICY, "approvals/policy.guard": APPROVERS },
     config: {
       approvals: {
         hold: "4s",
@@ -40,7 +46,7 @@ afterAll(async () => {
   await people?.close();
 });
 
-const approver = (sub: string, groups: string[]) => people.sign({ sub, groups, aud: "guard-approvals", name: sub });
+const approver = (sub: string, groups: string[], amr = ["pwd", "mfa"]) => people.sign({ sub, groups, amr, aud: "guard-approvals", name: sub });
 
 async function ask(text: string) {
   const res = await request(`${h.url}/claude/v1/messages`, { method: "POST", headers: { authorization: `Bearer ${await h.token()}` }, body: messages({}, text) });
@@ -74,8 +80,10 @@ describe("human approval", () => {
     const approval = await waitForPending(alice);
     expect(approval.reason).toBe("touches production");
     expect(h.anthropic.requests.length).toBe(before);
-    // Someone outside the approver groups may not decide.
+    // Someone outside the approver groups may not decide, nor may an approver the policy refuses (no second factor).
     expect((await decideApproval(approval.id, "approve", await approver("mallory", ["dev"]))).status).toBe(403);
+    const weak = await decideApproval(approval.id, "approve", await approver("frank", ["sre"], ["pwd"]));
+    expect(weak).toMatchObject({ status: 403, body: { error: { code: "policy_refused" } } });
     expect((await decideApproval(approval.id, "approve", alice)).status).toBe(200);
     const res = await held;
     expect(res.status).toBe(200);
