@@ -19,7 +19,7 @@ export type KV = (js: string, sc: Scope) => string;
 
 export abstract class TermEmitter {
   protected n = 0;
-  protected readonly prelude: string[] = [];
+  protected prelude: string[] = [];
   protected readonly builtinNames = new Map<string, string>();
   readonly nodeNames = new Map<string, string>();
   readonly functionNames = new Map<string, string>();
@@ -33,6 +33,10 @@ export abstract class TermEmitter {
   protected inFunction = false;
   protected nextSlot = 0;
   protected readonly memos = new Map<string, string>();
+  /** Memo functions in the current prelude (a lazily compiled program re-emits a memo per chunk, same slot). */
+  protected readonly memosDefined = new Set<string>();
+  /** The node and function identifiers (`N_3`, `F_4`) the code emitted since the last reset calls. */
+  readonly used = new Set<string>();
   /** The lookup whose memo function is being emitted (it computes the value itself). */
   private hoisting: A.Term | undefined;
 
@@ -272,10 +276,10 @@ export abstract class TermEmitter {
   protected callMemo(name: string, fn: string, args: string[]): string {
     const key = `call ${name}(${args.join(", ")})`;
     let memo = this.memos.get(key);
-    if (!memo) {
-      const slot = this.slot();
-      memo = `C_${slot}`;
-      this.memos.set(key, memo);
+    if (!memo) this.memos.set(key, (memo = `C_${this.slot()}`));
+    if (!this.memosDefined.has(memo)) {
+      this.memosDefined.add(memo);
+      const slot = memo.slice(2);
       this.prelude.push(
         `// ${name}(${args.join(", ").replace(/\n/g, " ")}): called once per evaluation`,
         `function ${memo}(ctx) { const c = ctx.cache[${slot}]; if (c !== undefined) return c === rt.UNDEF ? undefined : c; ` +
@@ -312,10 +316,10 @@ export abstract class TermEmitter {
     const text = termText(t);
     const key = `lookup ${text}`;
     let memo = this.memos.get(key);
-    if (!memo) {
-      const slot = this.slot();
-      memo = `H_${slot}`;
-      this.memos.set(key, memo);
+    if (!memo) this.memos.set(key, (memo = `H_${this.slot()}`));
+    if (!this.memosDefined.has(memo)) {
+      this.memosDefined.add(memo);
+      const slot = memo.slice(2);
       const outer = this.hoisting;
       this.hoisting = t;
       const code = this.term(t, { vars: new Map(), ctx: "ctx" }, (v) => `res = ${v};`);
@@ -343,6 +347,7 @@ export abstract class TermEmitter {
       }
       const fn = this.functionNames.get(name);
       if (fn) {
+        this.used.add(fn);
         const direct = `${fn}(${s.ctx}${args.map((a) => `, ${a}`).join("")})`;
         if (this.memoize && args.every((a) => CONSTANT_ARG.test(a))) {
           // constant arguments: the same value all evaluation long (unless `with` replaces a function); the
@@ -443,6 +448,7 @@ export abstract class TermEmitter {
       if (!node) return undefined;
     }
     if (node!.children.size > 0) return undefined;
+    this.used.add(name);
     return name;
   }
 

@@ -31,7 +31,9 @@ export class Emitter extends TermEmitter {
     const byNode = new Map<string, RuleEntry[]>();
     for (const e of entries) {
       const key = e.path.join(".");
-      byNode.set(key, [...(byNode.get(key) ?? []), e]);
+      const list = byNode.get(key);
+      if (list) list.push(e);
+      else byNode.set(key, [e]);
     }
     let id = 0;
     for (const key of byNode.keys()) this.nodeIds.set(key, id++);
@@ -60,22 +62,145 @@ export class Emitter extends TermEmitter {
     return { source, nodeNames: this.nodeNames, functionNames: this.functionNames };
   }
 
+  /** Rule entries by node key, for programs emitted node by node (see `prepare`). */
+  private byNode = new Map<string, RuleEntry[]>();
+  /** Node keys by id. */
+  private keysById: string[] = [];
+  /** Node keys emitted in earlier chunks. */
+  private readonly emittedKeys = new Set<string>();
+
+  /**
+   * Prepares a program to be emitted node by node (`emitChunk`): every node gets its name and cache slot, as
+   * `emitProgram` gives them, and nothing is emitted yet.
+   */
+  prepare(entries: RuleEntry[], indexes?: RuleIndexes): void {
+    if (indexes) this.indexes = indexes;
+    for (const e of entries) {
+      const key = e.path.join(".");
+      const list = this.byNode.get(key);
+      if (list) list.push(e);
+      else this.byNode.set(key, [e]);
+    }
+    let id = 0;
+    for (const key of this.byNode.keys()) {
+      this.nodeIds.set(key, id++);
+      this.keysById.push(key);
+    }
+    for (const [key, list] of this.byNode) {
+      const fns = list.some((e) => e.kind === "function");
+      if (fns) this.functionNames.set(`data.${key}`, `F_${this.nodeIds.get(key)}`);
+      if (!list.every((e) => e.kind === "function")) this.nodeNames.set(key, `N_${this.nodeIds.get(key)}`);
+    }
+    this.memoize = true;
+    this.nextSlot = id;
+  }
+
+  /** How many cache slots the code emitted so far uses (nodes and memos). */
+  slotCount(): number {
+    return this.nextSlot;
+  }
+
+  /** The node key of a node or function identifier (`N_3`, `F_3`). */
+  keyOf(identifier: string): string {
+    return this.keysById[Number(identifier.slice(2))]!;
+  }
+
+  /** The node keys emitted so far, in order. */
+  emittedKeysInOrder(): string[] {
+    return [...this.emittedKeys];
+  }
+
+  /** Whether a node key's code was emitted (in an earlier chunk). */
+  isEmitted(key: string): boolean {
+    return this.emittedKeys.has(key);
+  }
+
+  /**
+   * The code of nodes (by key) not emitted yet and of every node and function they call that is not either: the
+   * body of a function `(rt, BI, M) => { nodes, functions, slots }` that reads what earlier chunks made from `M`.
+   */
+  emitChunk(keys: readonly string[]): { source: string; keys: string[] } {
+    const chunk: string[] = [];
+    try {
+      return { source: this.chunkSource(keys, chunk), keys: chunk };
+    } catch (e) {
+      this.forget(chunk);
+      throw e;
+    }
+  }
+
+  /** Marks nodes as not emitted (their chunk failed): a later use emits them again. */
+  forget(keys: readonly string[]): void {
+    for (const k of keys) this.emittedKeys.delete(k);
+  }
+
+  private chunkSource(keys: readonly string[], chunk: string[]): string {
+    this.prelude = [];
+    this.locNames.clear();
+    this.builtinNames.clear();
+    this.memosDefined.clear();
+    const parts: string[] = [];
+    const used = new Set<string>();
+    const pending = keys.filter((k) => !this.emittedKeys.has(k));
+    while (pending.length > 0) {
+      const key = pending.pop()!;
+      if (this.emittedKeys.has(key) || !this.byNode.has(key)) continue;
+      this.emittedKeys.add(key);
+      this.used.clear();
+      chunk.push(key);
+      const list = this.byNode.get(key)!;
+      const fns = list.filter((e) => e.kind === "function");
+      const docs = list.filter((e) => e.kind !== "function");
+      if (docs.length > 0) parts.push(this.emitNode(key, docs));
+      if (fns.length > 0) {
+        this.inFunction = true;
+        parts.push(this.emitFunction(key, fns));
+        this.inFunction = false;
+      }
+      for (const u of this.used) {
+        used.add(u);
+        const k = this.keyOf(u);
+        if (!this.emittedKeys.has(k)) pending.push(k);
+      }
+    }
+    const own = new Set(chunk);
+    const imports: string[] = [];
+    for (const u of used) {
+      const k = this.keyOf(u);
+      if (own.has(k)) continue;
+      imports.push(u.startsWith("N_") ? `const ${u} = M.nodes[${JSON.stringify(k)}];` : `const ${u} = M.functions[${JSON.stringify(`data.${k}`)}];`);
+    }
+    const nodes = chunk.flatMap((k) => {
+      const v = this.nodeNames.get(k);
+      return v ? [`${JSON.stringify(k)}: ${v}`] : [];
+    });
+    const functions = chunk.flatMap((k) => {
+      const v = this.functionNames.get(`data.${k}`);
+      return v ? [`${JSON.stringify(`data.${k}`)}: ${v}`] : [];
+    });
+    return [...imports, ...this.prelude, ...parts, `return { nodes: { ${nodes.join(", ")} }, functions: { ${functions.join(", ")} }, slots: ${this.nextSlot} };`].join("\n");
+  }
+
   /** Uses the node and function names of a program emitted before (for queries compiled later). */
-  adopt(program: EmitResult): void {
+  adopt(program: Pick<EmitResult, "nodeNames" | "functionNames">): void {
     for (const [k, v] of program.nodeNames) this.nodeNames.set(k, v);
     for (const [k, v] of program.functionNames) this.functionNames.set(k, v);
   }
 
   /** A query body: a function of the context returning one row of bindings per solution. */
   emitQuery(body: A.Body, vars: string[]): string {
-    for (const [k, v] of this.nodeNames) this.prelude.push(`const ${v} = M.nodes[${JSON.stringify(k)}];`);
-    for (const [k, v] of this.functionNames) this.prelude.push(`const ${v} = M.functions[${JSON.stringify(k)}];`);
+    this.used.clear();
     const sc: Scope = { vars: new Map(), ctx: "ctx" };
     const code = this.body(body.literals, sc, (s) => {
       const fields = vars.filter((v) => s.vars.has(v)).map((v) => `${JSON.stringify(v)}: ${s.vars.get(v)}`);
       return `rows.push({ ${fields.join(", ")} });`;
     });
-    return [...this.prelude, `return function query(ctx) {`, `const rows = [];`, code, `return rows;`, `};`].join("\n");
+    // the nodes and functions the query calls, from the program's module (`used` says which)
+    const names = new Map<string, string>();
+    for (const [k, v] of this.nodeNames) if (this.used.has(v)) names.set(v, `M.nodes[${JSON.stringify(k)}]`);
+    for (const [k, v] of this.functionNames) if (this.used.has(v)) names.set(v, `M.functions[${JSON.stringify(k)}]`);
+    const imports = [...names].map(([v, read]) => `const ${v} = ${read};`);
+    return [...imports, ...this.prelude, `return function query(ctx) {`, `const rows = [];`, code, `return rows;`, `};`].join("\n");
   }
 
   private emitNode(key: string, entries: RuleEntry[]): string {

@@ -30,7 +30,9 @@ export function buildIndexes(root: RuleNode, entries: readonly RuleEntry[]): Rul
   for (const e of entries) {
     if (e.kind === "function") continue;
     const key = e.path.join(".");
-    byNode.set(key, [...(byNode.get(key) ?? []), e]);
+    const list = byNode.get(key);
+    if (list) list.push(e);
+    else byNode.set(key, [e]);
   }
   const quiet = new Quiet(root);
   const out: RuleIndexes = new Map();

@@ -54,6 +54,38 @@ describe("compile stages", () => {
     ]);
   });
 
+  it("reports recursion through references with computed elements, which may reach several rules", () => {
+    // a variable element reaches every rule below it
+    expect(errorsOf(`package p\n\na if {\n\tsome x\n\tdata.p[x] == 1\n}\n`)).toEqual(["rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.a"]);
+    expect(errorsOf(`package p\n\na if {\n\tsome x\n\tdata[x].b\n}\n\nb if a\n`)).toEqual([
+      "rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.b -> data.p.a",
+    ]);
+    // … but names after it still have to match
+    expect(errorsOf(`package p\n\na if {\n\tsome x\n\tdata[x].c\n}\n\nb if a\n`)).toEqual([]);
+    // all of data reaches every rule
+    expect(errorsOf(`package p\n\na := count(data)\n`)).toEqual(["rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.a"]);
+    // a reference above a rule reaches it; one below a rule (into its document) reaches it too
+    expect(errorsOf(`package p\n\na := data.p.q\n\nq.b := 1 if a\n`)).toEqual(["rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.q.b -> data.p.a"]);
+    expect(errorsOf(`package p\n\na if {\n\tsome k\n\tdata.p.m[k].z\n}\n\nm[k] := {"z": true} if {\n\tk := "x"\n\ta\n}\n`)).toEqual([
+      "rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.m -> data.p.a",
+    ]);
+    expect(errorsOf(`package p\n\na if {\n\tsome x\n\tdata.p.r[x].c.d == 1\n}\n\nr.s.c.d := 1 if a\n`)).toEqual([
+      "rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.r.s.c.d -> data.p.a",
+    ]);
+    // a reference into base data, or to a name no rule has, reaches nothing
+    expect(errorsOf(`package p\n\na if {\n\tsome x\n\tdata.q[x].a\n}\n\nb if data.p.c.d\n`)).toEqual([]);
+  });
+
+  it("reports recursion through functions, and each cycle once", () => {
+    expect(errorsOf(`package p\n\nf(x) := y if y := data.p.g(x)\ng(x) := y if y := f(x)\n`)).toEqual([
+      "rego_recursion_error 3:1 rule data.p.f is recursive: data.p.f -> data.p.g -> data.p.f",
+    ]);
+    expect(errorsOf(`package p\n\na if b\nb if a\nc if d\nd if c\ne if a\n`)).toEqual([
+      "rego_recursion_error 3:1 rule data.p.a is recursive: data.p.a -> data.p.b -> data.p.a",
+      "rego_recursion_error 5:1 rule data.p.c is recursive: data.p.c -> data.p.d -> data.p.c",
+    ]);
+  });
+
   it("reports rules of different kinds at one path", () => {
     expect(errorsOf(`package p\n\nx := 1\nx contains 2\n`)).toEqual(["rego_type_error 4:1 conflicting rules data.p.x found"]);
   });

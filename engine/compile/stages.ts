@@ -131,33 +131,40 @@ function checkSafety(state: CompileState): void {
   }
 }
 
+/**
+ * Rule dependencies and their cycles. Each data reference of a rule is resolved against the rule tree by walking
+ * it: a name follows one child, a computed element (`null`) every child; the rules met on the way (their documents
+ * hold what the reference reads) and every rule below its end (the reference reads their documents) are the rules
+ * it may reach. The cost is the reference's length plus what it reaches, not the number of rules.
+ */
 function checkRecursion(state: CompileState): void {
-  const byPath = new Map(state.entries.map((e) => [e.path.join("."), e.path]));
-  const paths = [...byPath.keys()];
-  const edges = new Map<string, Set<string>>();
-  for (const entry of state.entries) {
-    const from = entry.path.join(".");
-    const out = edges.get(from) ?? new Set<string>();
-    for (const ref of dataRefs(entry.rule)) {
-      for (const p of paths) if (refMayReach(ref, byPath.get(p)!)) out.add(p);
-    }
-    edges.set(from, out);
+  // nodes with rules, in the order of `state.entries` (the tree in pre-order), and their dotted paths
+  const paths = new Map<RuleNode, string>();
+  const collect = (node: RuleNode): void => {
+    if (node.rules.length > 0) paths.set(node, node.rules[0]!.path.join("."));
+    for (const c of node.children.values()) collect(c);
+  };
+  collect(state.rules);
+  const edges = new Map<RuleNode, Set<RuleNode>>();
+  for (const node of paths.keys()) {
+    const out = new Set<RuleNode>();
+    for (const entry of node.rules) for (const ref of dataRefs(entry.rule)) reachable(state.rules, ref, 0, out);
+    edges.set(node, out);
   }
-  const state2 = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const reported = new Set<string>();
-  const visit = (p: string): void => {
+  const state2 = new Map<RuleNode, "visiting" | "done">();
+  const stack: RuleNode[] = [];
+  const reported = new Set<RuleNode>();
+  const visit = (p: RuleNode): void => {
     const s = state2.get(p);
     if (s === "done") return;
     if (s === "visiting") {
       const cycle = [...stack.slice(stack.indexOf(p)), p];
       if (!reported.has(p)) {
         reported.add(p);
-        const entry = state.entries.find((e) => e.path.join(".") === p);
         state.errors.push({
           code: "rego_recursion_error",
-          message: `rule data.${p} is recursive: ${cycle.map((c) => `data.${c}`).join(" -> ")}`,
-          loc: entry?.rule.loc,
+          message: `rule data.${paths.get(p)!} is recursive: ${cycle.map((c) => `data.${paths.get(c)!}`).join(" -> ")}`,
+          loc: p.rules[0]?.rule.loc,
         });
       }
       return;
@@ -168,14 +175,27 @@ function checkRecursion(state: CompileState): void {
     stack.pop();
     state2.set(p, "done");
   };
-  for (const p of paths) visit(p);
+  for (const p of paths.keys()) visit(p);
 }
 
-/** Whether a data reference (strings, `null` for a computed element) can reach the document of a rule path. */
-function refMayReach(ref: (string | null)[], path: string[]): boolean {
-  const n = Math.min(ref.length, path.length);
-  for (let i = 0; i < n; i++) if (ref[i] !== null && ref[i] !== path[i]) return false;
-  return true;
+/**
+ * Adds to `out`, in the tree's pre-order, the rule nodes a data reference (strings, `null` for a computed element)
+ * can reach from `node` at depth `i`: a node with rules on the way (the reference reads into its document), and
+ * from the reference's end every node with rules below (the reference reads all their documents).
+ */
+function reachable(node: RuleNode, ref: readonly (string | null)[], i: number, out: Set<RuleNode>): void {
+  if (node.rules.length > 0) out.add(node);
+  if (i === ref.length) {
+    for (const c of node.children.values()) reachable(c, ref, i, out);
+    return;
+  }
+  const name = ref[i];
+  if (name === null) {
+    for (const c of node.children.values()) reachable(c, ref, i + 1, out);
+    return;
+  }
+  const c = node.children.get(name!);
+  if (c) reachable(c, ref, i + 1, out);
 }
 
 /** The data references and function calls of a rule, as paths below `data` (`null` where computed). */
