@@ -1,5 +1,4 @@
 // `guard gateway` as operators run it: the real binary, a guard.yaml, a JWKS issuer and an upstream on loopback.
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { request } from "undici";
 import { openSqliteStore } from "../gateway/store/sqlite.js";
 import { CLAUDE_POLICY, messages } from "../gateway/test/harness.js";
 import { AUDIENCE, startAnthropicUpstream, startIssuer, UPSTREAM_KEY, type Issuer, type Upstream } from "../gateway/test/servers.js";
+import { startGateway as start } from "./test/gateway-process.js";
 import { ensureBuilt, fixture, guard, ROOT } from "./test/helpers.js";
 
 let issuer: Issuer;
@@ -31,22 +31,6 @@ connections:
     credential:
       env: TEST_KEY
 `;
-
-/** Starts the binary; resolves with the address from its banner. */
-function start(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; address: string; banner: string }> {
-  const child = spawn(process.execPath, [join(ROOT, "bin", "guard.js"), "gateway", ...args], { cwd, env: { ...process.env, ...env } });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)[\s\S]*Metrics: \S+\n/.exec(out);
-      if (m) resolve({ child, address: m[1]!, banner: out });
-    });
-    child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-}
 
 describe("guard gateway", () => {
   it("starts from guard.yaml, prints how to point Claude at it, serves decisions, and stops cleanly on SIGTERM", async () => {

@@ -74,8 +74,6 @@ export interface HarnessOptions {
   upstreamDelayMs?: number;
   /** More connections, given the test upstreams' URLs. */
   connections?: (upstreams: { anthropic: string; http: string }) => Record<string, unknown>[];
-  /** The store (default: SQLite in the harness's folder). */
-  store?: () => Promise<Store>;
   /** Where the gateway's logs go (default: no logs). */
   logStream?: NodeJS.WritableStream;
 }
@@ -109,7 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     { file: "test.yaml", baseDir: dir },
   );
-  const store = options.store ? await options.store() : await openSqliteStore(join(dir, "guard.db"));
+  const store = await openSqliteStore(join(dir, "guard.db"));
   const env = options.env ?? { TEST_ANTHROPIC_KEY: UPSTREAM_KEY, TEST_API_TOKEN: "api-token-secret" };
   const gateway = new Gateway(config, { store, env, logger: options.logStream ? { level: "debug", stream: options.logStream } : false, defaultMetrics: false });
   const url = await gateway.start();
