@@ -206,3 +206,65 @@ describe("anthropic-stream: tool_use blocks", () => {
     expect(read.tools.get(1)?.input).toEqual(expected);
   });
 });
+
+describe("anthropic-stream: the text_delta fast path", () => {
+  const ev = (name: string, data: string) => `event: ${name}\ndata: ${data}\n\n`;
+  const delta = (index: number | string, type: string, field: string, literal: string) =>
+    ev("content_block_delta", `{"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":${literal}}}`);
+  const start = (index: number, type: string) => ev("content_block_start", JSON.stringify({ type: "content_block_start", index, content_block: type === "text" ? { type, text: "" } : { type, thinking: "" } }));
+  const raw = async (chunks: Uint8Array[] | string[], fastPath = true) => {
+    const m = new AnthropicStreamMasker({ masker, fastPath });
+    return { m, wire: await collect(m.run(source(chunks))) };
+  };
+  const stop = (index: number) => ev("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
+  /** Deltas in Anthropic's shape and near misses: escapes, astral and split surrogate escapes, quotes, bad literals, other shapes. */
+  const DELTAS: ((i: number) => string)[] = [
+    (i) => delta(i, "text_delta", "text", JSON.stringify("plain text AKIAIOSFODNN7")),
+    (i) => delta(i, "text_delta", "text", JSON.stringify("EXAMPLE and more")),
+    (i) => delta(i, "text_delta", "text", JSON.stringify('code {"a": "b"}\n\tline\\ 😀 é')),
+    (i) => delta(i, "text_delta", "text", '"\\ud83d"'),
+    (i) => delta(i, "text_delta", "text", '"\\ude00 \\u0041\\/"'),
+    (i) => delta(i, "text_delta", "text", '"a"b"'),
+    (i) => delta(i, "text_delta", "text", '"ends with \\"'),
+    (i) => delta(i, "text_delta", "text", '""'),
+    (i) => delta(i, "text_delta", "text", '"'),
+    (i) => delta(i, "text_delta", "text", '"raw\u0001control"'),
+    (i) => delta(i, "text_delta", "text", '"x","extra":"y"'),
+    (i) => delta(i, "thinking_delta", "thinking", JSON.stringify("thinking ghp_")),
+    (i) => delta(i, "text_delta", "thinking", JSON.stringify("mismatched field")),
+    (i) => delta(`0${i}`, "text_delta", "text", JSON.stringify("leading zero")),
+    (i) => delta(i + 7, "text_delta", "text", JSON.stringify("no such block")),
+    (i) => ev("content_block_delta", `{"type": "content_block_delta", "index": ${i}, "delta": {"type": "text_delta", "text": "spaced"}}`),
+    (i) => `data: {"type":"content_block_delta","index":${i},"delta":{"type":"text_delta","text":"no event line"}}\n\n`,
+    () => ev("ping", '{"type":"ping"}'),
+  ];
+
+  it("writes exactly what the general path writes, for any mix of deltas and any byte split (fast-check)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("text", "thinking"),
+        fc.array(fc.nat(DELTAS.length - 1), { maxLength: 14 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        async (kind, picks, cuts) => {
+          const wire = start(0, kind) + picks.map((k) => DELTAS[k]!(0)).join("") + stop(0) + ev("message_stop", '{"type":"message_stop"}');
+          const bytes = new TextEncoder().encode(wire);
+          const chunks = byteSplits(bytes, cuts.map((c) => c % (bytes.length + 1)));
+          const fast = await raw(chunks);
+          const slow = await raw(chunks, false);
+          expect(fast.wire).toBe(slow.wire);
+          expect(fast.m.hits).toEqual(slow.m.hits);
+        },
+      ),
+      { seed: 11, numRuns: 400 },
+    );
+  });
+
+  it("takes Anthropic's shape and leaves the rest to the general path", async () => {
+    const wire = start(0, "text") + DELTAS[2]!(0) + DELTAS[0]!(0) + DELTAS[1]!(0) + stop(0);
+    const fast = await run([wire]);
+    expect(fast.wire).toBe((await run([wire], { fastPath: false })).wire);
+    expect(fast.read.texts.get(0)).toBe(masker.maskText('code {"a": "b"}\n\tline\\ 😀 éplain text AKIAIOSFODNN7EXAMPLE and more').text);
+    const bad = await raw([start(0, "text") + DELTAS[13]!(0) + stop(0)]);
+    expect(bad.wire).toContain("GUARD_MASK_INVALID_EVENT");
+  });
+});

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileMasks, type Masker } from "./patterns.js";
+import { compileMasks, foldedSource, type Masker, runStart } from "./patterns.js";
 import { BENIGN, RULES, SECRETS, SURROUNDINGS } from "./test/patterns.js";
 
 function masker(rules: unknown = RULES): Masker {
@@ -144,5 +144,150 @@ describe("maskText against one JavaScript alternation (the reference semantics)"
       }),
       { seed: 6, numRuns: 2000 },
     );
+  });
+});
+
+describe("patterns with an unbounded or long prefix before their first literal (found backwards along a run)", () => {
+  // `\b[\w.-]*(?:password|…)…` (the pack's secret_assignment) is found through its suffix, then its starts are tried
+  // back along the run of prefix characters that ends there; with `i` and `u`, \w also takes ſ and K (Kelvin sign).
+  const RUNS = [
+    { name: "r1", pattern: "\\b[ab.-]*(?:cd|xy)z?" },
+    { name: "r2", pattern: "(?i)\\b[\\w.-]*(?:sk|zz)\\s*=?[a-c]{2,}" },
+    { name: "r3", pattern: "[a-c😀]*x[yz]+" },
+    { name: "r4", pattern: "(?:a|b)+(?:x|zz)d?" },
+    { name: "r5", pattern: "[ab]{0,300}cd" },
+    { name: "r6", pattern: "\\b[A-Z0-9_]*(?:KEY|TOK)[A-Z0-9_]*=[^\\s\"'$]{2,}" },
+  ];
+  /** The definition: at each start from the left, the first pattern (in order) that matches there, sticky. */
+  function naive(rules: { name: string; pattern: string }[], text: string): string {
+    const res = rules.map((r) => {
+      const m = /^\(\?([a-z]+)\)/.exec(r.pattern);
+      return new RegExp(m ? r.pattern.slice(m[0].length) : r.pattern, `${m ? m[1] : ""}uy`);
+    });
+    let out = "";
+    let i = 0;
+    while (i <= text.length) {
+      let hit: [number, number] | null = null;
+      for (let k = 0; k < res.length && !hit; k++) {
+        res[k]!.lastIndex = i;
+        const m = res[k]!.exec(text);
+        if (m && m[0].length > 0) hit = [k, m[0].length];
+      }
+      if (hit) {
+        out += `[MASKED:${rules[hit[0]]!.name}]`;
+        i += hit[1];
+      } else {
+        if (i < text.length) {
+          const cp = text.codePointAt(i)!;
+          out += String.fromCodePoint(cp);
+          i += cp > 0xffff ? 2 : 1;
+        } else break;
+      }
+    }
+    return out;
+  }
+  const letters = ["a", "b", "c", "d", "x", "y", "z", "s", "k", "K", "ſ", "\u212a", "S", ".", "-", "_", "=", " ", "E", "Y", "O", "T", "😀"];
+
+  it("maskText agrees with the definition on random texts, each pattern alone and all together", () => {
+    const all = masker(RUNS);
+    const alone = RUNS.map((r) => masker([r]));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...letters), { maxLength: 40 }), (ls) => {
+        const text = ls.join("");
+        expect(all.maskText(text).text).toBe(naive(RUNS, text));
+        RUNS.forEach((r, i) => expect(alone[i]!.maskText(text).text).toBe(naive([r], text)));
+      }),
+      { seed: 21, numRuns: 1500 },
+    );
+  });
+
+  it("agrees on the pack-like secret assignments", () => {
+    const rules = [{ name: "secret_assignment", pattern: "(?i)\\b[\\w.-]*(password|passwd|pwd|secret|token|api_?key|access_?key|private_?key|client_?secret)[\"']?\\s*[:=]\\s*[\"'][^\"'\\s$<{]{8,}[\"']" }];
+    const m = masker(rules);
+    const pieces = ["db.", "DB_", "my-", "PASSWORD", "password", "Token", "api_key", "apikey", "secret", " ", "=", ": ", '"', "'", "hunter2hunter2", "x", "\n", "ſ", "😀"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), (ps) => {
+        const text = ps.join("");
+        expect(m.maskText(text).text).toBe(naive(rules, text));
+      }),
+      { seed: 22, numRuns: 1500 },
+    );
+  });
+
+  it("never decides a start whose outcome more text could change (the undecided search skips no candidate)", () => {
+    const rules = [...RUNS, { name: "d", pattern: "(?i)\\b(?:postgres|mysql)://[^\\s:/@]+:[^\\s@/]+@[^\\s'\"<>]+" }, { name: "o", pattern: "\\bsk-(?:proj|admin)-[a-z]{3,}|\\bsk-[a-z]{5,}" }, { name: "w", pattern: "xa\\B" }];
+    const all = masker(rules);
+    const alone = rules.map((r) => masker([r]));
+    const res = rules.map((r) => {
+      const f = /^\(\?([a-z]+)\)/.exec(r.pattern);
+      return new RegExp(f ? r.pattern.slice(f[0].length) : r.pattern, `${f ? f[1] : ""}uy`);
+    });
+    const at = (re: RegExp, text: string, s: number) => {
+      re.lastIndex = s;
+      const x = re.exec(text);
+      return x ? x[0].length : -1;
+    };
+    const more = [...letters, "postgres://", "u:p@h", "sk-", "proj-", "abc"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...more), { maxLength: 16 }), fc.array(fc.constantFrom(...more), { minLength: 1, maxLength: 8 }), (ls, ext) => {
+        const text = ls.join("");
+        const longer = text + ext.join("");
+        const f = all.undecidedFrom(text, 0);
+        for (let s = 0; s < f; s++) for (const re of res) expect([s, at(re, longer, s)]).toEqual([s, at(re, text, s)]);
+        alone.forEach((m, i) => {
+          const g = m.undecidedFrom(text, 0);
+          for (let s = 0; s < g; s++) expect([s, at(res[i]!, longer, s)]).toEqual([s, at(res[i]!, text, s)]);
+        });
+      }),
+      { seed: 23, numRuns: 1000 },
+    );
+  });
+
+  it("runStart: the start of the run of class characters ending at t, not before floor", () => {
+    const run = /(?:[\w.-])/iuy;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...letters, "!", "é"), { maxLength: 20 }), fc.nat(), fc.nat(), (ls, a, b) => {
+        const text = ls.join("");
+        const cps = [0];
+        for (const ch of ls) cps.push(cps[cps.length - 1]! + ch.length);
+        const t = cps[a % cps.length]!;
+        const floor = Math.min(t, cps[b % cps.length]!);
+        let r = t;
+        for (let k = cps.indexOf(t); k > 0 && cps[k - 1]! >= floor && /^[\w.-]$/iu.test(text.slice(cps[k - 1], cps[k])); k--) r = cps[k - 1]!;
+        expect(runStart(run, text, t, floor)).toBe(r);
+      }),
+      { seed: 24, numRuns: 1000 },
+    );
+  });
+});
+
+describe("case-folded heads (a head of ASCII literals searched without the i flag)", () => {
+  it("matches exactly where the head matches with `iu`, on every BMP character and on random texts", () => {
+    const heads = ["password|passwd|pwd|secret|token|api_?key|access_?key|private_?key|client_?secret", "aws_?secret_?(access_?)?key[\"']?", "(postgres(ql)?|mongodb(\\+srv)?|rediss?)://", "sk[:=]", "K_s"];
+    for (const h of heads) {
+      const folded = foldedSource(h);
+      expect(folded).not.toBeNull();
+      const a = new RegExp(`^(?:${h})$`, "iu");
+      const b = new RegExp(`^(?:${folded})$`, "u");
+      for (let c = 0; c < 0x10000; c++) {
+        if (c >= 0xd800 && c < 0xe000) continue;
+        const ch = String.fromCharCode(c);
+        for (const probe of ["sk" + ch, ch + "_s", "k" + ch + "s"]) {
+          if (a.test(probe) !== b.test(probe)) expect([h, probe, a.test(probe)]).toEqual([h, probe, b.test(probe)]);
+        }
+      }
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom("s", "S", "ſ", "k", "K", "\u212a", "p", "A", "w", "o", "r", "d", "_", ":", "=", "/", "+", "q", "l", "E", "t", "n", "y", "i", "c", "e", "a"), { maxLength: 20 }), (ls) => {
+          const text = ls.join("");
+          const all = (re: RegExp) => [...text.matchAll(re)].map((m) => [m.index, m[0].length]);
+          expect(all(new RegExp(folded!, "gu"))).toEqual(all(new RegExp(h, "giu")));
+        }),
+        { seed: 25, numRuns: 500 },
+      );
+    }
+  });
+
+  it("refuses what it cannot fold exactly: classes with letters or ranges, escapes like \\w, non-ASCII", () => {
+    for (const p of ["[a-z]x", "[!-~]", "\\wkey", "é", "a.b", "\\bkey"]) expect(foldedSource(p)).toBeNull();
   });
 });

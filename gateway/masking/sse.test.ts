@@ -78,3 +78,87 @@ describe("serializeSse", () => {
     expect(parseChunks([wire])).toEqual([events[0], { event: "message", data: "one\ntwo\nthree" }, events[2]]);
   });
 });
+
+describe("SseParser against the format's definition (property)", () => {
+  /** The WHATWG event-stream algorithm on the whole text, line by line. */
+  function reference(text: string): SseEvent[] {
+    const out: SseEvent[] = [];
+    let event = "";
+    let data: string[] = [];
+    let id: string | undefined;
+    let retry: number | undefined;
+    const lines = text.split(/\r\n|\r|\n/);
+    lines.pop(); // an unterminated last line is not a line
+    for (const line of lines) {
+      if (line === "") {
+        if (data.length > 0) {
+          const ev: SseEvent = { event: event || "message", data: data.join("\n") };
+          if (id !== undefined) ev.id = id;
+          if (retry !== undefined) ev.retry = retry;
+          out.push(ev);
+          retry = undefined; // (a retry field applies to the event it comes with)
+        }
+        event = "";
+        data = [];
+        continue;
+      }
+      if (line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? "" : line.slice(colon + 1);
+      if (value.startsWith(" ")) value = value.slice(1);
+      if (field === "event") event = value;
+      else if (field === "data") data.push(value);
+      else if (field === "id" && !value.includes("\0")) id = value;
+      else if (field === "retry" && /^\d+$/.test(value)) retry = Number(value);
+    }
+    return out;
+  }
+  const pieces = ["event", "data", "id", "retry", "retry:7\n\n", "data:", "event: e\n", "dat", "datas", "even", ":", ": ", " ", "x", "12", "é", "\n", "\r", "\r\n", "\n\n", "\0"];
+  it("gives the definition's events for random streams split at random places", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 5 }), (ps, cuts) => {
+        const text = ps.join("");
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const chunks: string[] = [];
+        let prev = 0;
+        for (const c of at) {
+          chunks.push(text.slice(prev, c));
+          prev = c;
+        }
+        chunks.push(text.slice(prev));
+        expect(parseChunks(chunks)).toEqual(reference(text));
+      }),
+      { seed: 31, numRuns: 3000 },
+    );
+  });
+});
+
+describe("SseParser's UTF-8 decoding (property)", () => {
+  it("gives the events of TextDecoder's text, for random bytes (invalid sequences, BOMs) split anywhere", () => {
+    const bytes = fc.array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom(0xef, 0xbb, 0xbf, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xc3, 0xa9, 0xed, 0xa0),
+        fc.constantFrom(...new TextEncoder().encode("data: x\nevent: e\n\n\r\n:")),
+      ),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(bytes, fc.boolean(), fc.array(fc.nat(), { maxLength: 5 }), (bs, bom, cuts) => {
+        const whole = Uint8Array.from(bom ? [0xef, 0xbb, 0xbf, ...bs] : bs);
+        const at = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
+        const chunks: Uint8Array[] = [];
+        let prev = 0;
+        for (const c of at) {
+          chunks.push(whole.subarray(prev, c));
+          prev = c;
+        }
+        chunks.push(whole.subarray(prev));
+        // The reference: TextDecoder on the whole (it drops one leading BOM), then the text parsed as a string.
+        expect(parseChunks(chunks)).toEqual(parseChunks([new TextDecoder("utf-8").decode(whole)]));
+      }),
+      { seed: 32, numRuns: 5000 },
+    );
+  });
+});

