@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { dropSchema, freshSchema } from "../store/test/pg.js";
 import { describe, expect, it } from "vitest";
 import { openPostgresStore } from "../store/postgres.js";
 import { openSqliteStore } from "../store/sqlite.js";
@@ -29,18 +29,9 @@ async function sqliteHarness(): Promise<ApprovalHarness> {
   };
 }
 
-async function dropSchema(schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await c.end();
-  }
-}
 
 async function pgHarness(): Promise<ApprovalHarness> {
-  const schema = `guard_test_${randomBytes(6).toString("hex")}`;
+  const schema = freshSchema();
   const opened: Store[] = [];
   return {
     async open() {

@@ -1,53 +1,14 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { openPostgresStore } from "./postgres.js";
 import { storeContract, type StoreHarness } from "./test/contract.js";
 import { appendThenKill } from "./test/kill.js";
-import type { Store } from "./types.js";
+import { dropSchema, freshSchema, pgStores } from "./test/pg.js";
 
 const url = process.env.GUARD_TEST_PG_URL;
 if (!url) console.warn("gateway/store/postgres.test.ts: skipped: set GUARD_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the PostgreSQL store's tests");
 
-function freshSchema(): string {
-  return `guard_test_${randomBytes(6).toString("hex")}`;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await c.end();
-  }
-}
-
 async function harness(): Promise<StoreHarness> {
-  const schema = freshSchema();
-  const opened: Store[] = [];
-  let raw: pg.Client | undefined;
-  return {
-    async open() {
-      // each open is its own pool: a separate gateway instance
-      const s = await openPostgresStore(url!, schema, { max: 5 });
-      opened.push(s);
-      return s;
-    },
-    async sql(text) {
-      if (raw === undefined) {
-        raw = new pg.Client({ connectionString: url });
-        await raw.connect();
-        await raw.query(`SET search_path TO "${schema}"`);
-      }
-      return (await raw.query(text)).rows as Record<string, unknown>[];
-    },
-    async cleanup() {
-      for (const s of opened) await s.close();
-      await raw?.end();
-      await dropSchema(schema);
-    },
-  };
+  return pgStores(5);
 }
 
 describe.skipIf(!url)("PostgreSQL store", () => {
