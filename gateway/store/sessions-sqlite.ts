@@ -11,7 +11,11 @@ export class SqliteSessionStore implements SessionStore {
   private readonly insertTx: Database.Transaction<(rows: SessionExchange[]) => number[]>;
   private readonly pruneTx: Database.Transaction<(limits: RetentionLimits) => PruneResult>;
 
-  constructor(private readonly db: Database.Database) {
+  /** `appendVia`: where appends go instead of this connection (the store's writer thread). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly appendVia?: (exchanges: SessionExchange[]) => Promise<number[]>,
+  ) {
     const upsert = db.prepare(summaryUpsertSql("sessions", (n) => `@p${n}`));
     const insert = db.prepare("INSERT INTO session_exchanges (session_id, decision_id, time, time_ms, outcome, bytes, exchange) VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.insertTx = db.transaction((exchanges: SessionExchange[]) => {
@@ -44,6 +48,11 @@ export class SqliteSessionStore implements SessionStore {
 
   async append(exchanges: SessionExchange[]): Promise<number[]> {
     if (exchanges.length === 0) return [];
+    return this.appendVia ? this.appendVia(exchanges) : this.appendSync(exchanges);
+  }
+
+  /** Appends on this connection, in one transaction (the writer thread's side of `appendVia`). */
+  appendSync(exchanges: SessionExchange[]): number[] {
     return this.insertTx.immediate(exchanges);
   }
 

@@ -1,28 +1,33 @@
-// The audit writer thread: its own connection to the SQLite file, appending batches durably (synchronous=FULL)
-// so that the fsync of each commit never blocks the gateway's event loop.
+// A writer thread: its own connection to the SQLite file, so that commits (and their fsync) never block the
+// gateway's event loop. `audit`: the audit chain, durable (synchronous=FULL). `sessions`: recorded exchanges
+// (synchronous=NORMAL: a replay aid, not the record of decisions).
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { SqliteSessionStore } from "./sessions-sqlite.js";
 import { auditAppender } from "./sqlite-append.js";
-import type { AuditEntry, AuditRecord } from "./types.js";
+import type { AuditEntry, AuditRecord, SessionExchange } from "./types.js";
+
+export type WriterKind = "audit" | "sessions";
 
 export interface WriteRequest {
   id: number;
-  entries: AuditEntry[];
+  entries: AuditEntry[] | SessionExchange[];
 }
 
-export type WriteReply = { id: number; records: AuditRecord[] } | { id: number; error: string; code?: string };
+export type WriteReply = { id: number; records: AuditRecord[] | number[] } | { id: number; error: string; code?: string };
 
-const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
+const { file, busyTimeoutMs, kind } = workerData as { file: string; busyTimeoutMs: number; kind: WriterKind };
 const db = new Database(file, { fileMustExist: true });
 db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 db.pragma("journal_mode = WAL");
-db.pragma("synchronous = FULL");
-const append = auditAppender(db);
+db.pragma(kind === "audit" ? "synchronous = FULL" : "synchronous = NORMAL");
+const append: (entries: never[]) => AuditRecord[] | number[] =
+  kind === "audit" ? auditAppender(db) : ((sessions) => (xs: SessionExchange[]) => sessions.appendSync(xs))(new SqliteSessionStore(db));
 
 parentPort!.on("message", (req: WriteRequest) => {
   let reply: WriteReply;
   try {
-    reply = { id: req.id, records: append(req.entries) };
+    reply = { id: req.id, records: append(req.entries as never[]) };
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code };
   }

@@ -1,29 +1,30 @@
-// Appends to the SQLite audit log from a worker thread (sqlite-writer-worker.ts): better-sqlite3 is synchronous, and
-// a durable commit waits for fsync, which on the event loop would stall every request in flight for milliseconds.
+// Appends to the SQLite store from a worker thread (sqlite-writer-worker.ts): better-sqlite3 is synchronous, and a
+// commit waits for the disk (fsync for the audit log), which on the event loop would stall every request in flight.
+// One writer per kind (audit, sessions), so that recording sessions never delays an audit append's turn.
 // A crashed writer fails the appends it held (the gateway then denies: fail closed) and is started again.
 import { Worker } from "node:worker_threads";
 import { workerUrl } from "../worker-url.js";
-import type { WriteReply } from "./sqlite-writer-worker.js";
-import type { AuditEntry, AuditRecord } from "./types.js";
+import type { WriteReply, WriterKind } from "./sqlite-writer-worker.js";
 
-export class SqliteAuditWriter {
+export class SqliteWriter<Entry, Result> {
   private worker: Worker | undefined;
   private next = 1;
-  private readonly pending = new Map<number, { resolve(r: AuditRecord[]): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(r: Result[]): void; reject(e: Error): void }>();
 
   constructor(
     private readonly file: string,
     private readonly busyTimeoutMs: number,
+    private readonly kind: WriterKind,
   ) {}
 
   private spawn(): Worker {
-    const worker = new Worker(workerUrl(import.meta.url, "sqlite-writer-worker"), { workerData: { file: this.file, busyTimeoutMs: this.busyTimeoutMs } });
+    const worker = new Worker(workerUrl(import.meta.url, "sqlite-writer-worker"), { workerData: { file: this.file, busyTimeoutMs: this.busyTimeoutMs, kind: this.kind } });
     worker.unref();
     worker.on("message", (reply: WriteReply) => {
       const p = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (!p) return;
-      if ("records" in reply) p.resolve(reply.records);
+      if ("records" in reply) p.resolve(reply.records as Result[]);
       else p.reject(Object.assign(new Error(reply.error), reply.code ? { code: reply.code } : {}));
     });
     const fail = (why: string) => {
@@ -33,12 +34,12 @@ export class SqliteAuditWriter {
         p.reject(new Error(why));
       }
     };
-    worker.on("error", (e) => fail(`the audit writer failed: ${e.message}`));
-    worker.on("exit", (code) => fail(`the audit writer stopped (${code})`));
+    worker.on("error", (e) => fail(`the ${this.kind} writer failed: ${e.message}`));
+    worker.on("exit", (code) => fail(`the ${this.kind} writer stopped (${code})`));
     return worker;
   }
 
-  write(entries: AuditEntry[]): Promise<AuditRecord[]> {
+  write(entries: Entry[]): Promise<Result[]> {
     this.worker ??= this.spawn();
     const id = this.next++;
     return new Promise((resolve, reject) => {

@@ -10,13 +10,13 @@ import Database from "better-sqlite3";
 import { ChainVerifier, GENESIS_HASH, pushRow, recordFromRow, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
 import { auditAppender } from "./sqlite-append.js";
-import { SqliteAuditWriter } from "./sqlite-writer.js";
+import { SqliteWriter } from "./sqlite-writer.js";
 import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
 import type { ApprovalStore } from "./approvals-types.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { SESSIONS_SQLITE_MIGRATION, SqliteSessionStore } from "./sessions-sqlite.js";
 import type { SessionStore } from "./sessions-types.js";
-import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, Store, VerifyResult } from "./types.js";
+import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, SessionExchange, Store, VerifyResult } from "./types.js";
 
 /** The schema, one step per version; a file records the versions applied in `schema_migrations`. */
 const MIGRATIONS: { version: number; sql: string }[] = [
@@ -108,7 +108,7 @@ class SqliteStore implements Store {
   readonly sessions: SessionStore;
 
   private readonly log: SqliteAuditLog;
-  private readonly sessionsDb: Database.Database | undefined;
+  private readonly sessionsWriter: SqliteWriter<SessionExchange, number> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -118,14 +118,13 @@ class SqliteStore implements Store {
   ) {
     this.audit = this.log = new SqliteAuditLog(db, file, memory, busyTimeoutMs);
     this.approvals = new SqliteApprovalStore(db);
-    // Session recording is a replay aid, not the record of decisions: its own connection commits without waiting for
+    // Session recording is a replay aid, not the record of decisions: its writer thread commits without waiting for
     // fsync (WAL, synchronous=NORMAL: a process crash loses nothing, a power cut may lose the last exchanges).
     if (!memory) {
-      this.sessionsDb = new Database(file, { fileMustExist: true });
-      this.sessionsDb.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      this.sessionsDb.pragma("synchronous = NORMAL");
-    }
-    this.sessions = new SqliteSessionStore(this.sessionsDb ?? db);
+      const writer = new SqliteWriter<SessionExchange, number>(file, busyTimeoutMs, "sessions");
+      this.sessionsWriter = writer;
+      this.sessions = new SqliteSessionStore(db, (xs) => writer.write(xs));
+    } else this.sessions = new SqliteSessionStore(db);
   }
 
   async ping(): Promise<void> {
@@ -135,14 +134,14 @@ class SqliteStore implements Store {
   /** Closes once the appends already made are written. */
   async close(): Promise<void> {
     await this.log.close();
-    if (this.sessionsDb?.open) this.sessionsDb.close();
+    await this.sessionsWriter?.close();
     if (this.db.open) this.db.close();
   }
 }
 
 class SqliteAuditLog implements AuditLog {
   private readonly queue: AppendQueue;
-  private readonly writer: SqliteAuditWriter | undefined;
+  private readonly writer: SqliteWriter<AuditEntry, AuditRecord> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -156,7 +155,7 @@ class SqliteAuditLog implements AuditLog {
       const append = auditAppender(db);
       this.queue = new AppendQueue(async (entries) => append(entries));
     } else {
-      this.writer = new SqliteAuditWriter(file, busyTimeoutMs);
+      this.writer = new SqliteWriter<AuditEntry, AuditRecord>(file, busyTimeoutMs, "audit");
       const writer = this.writer;
       this.queue = new AppendQueue((entries) => writer.write(entries));
     }
