@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,43 +8,9 @@ import { openPostgresStore } from "../gateway/store/postgres.js";
 import { openSqliteStore } from "../gateway/store/sqlite.js";
 import type { AuditEntry, AuditRecord } from "../gateway/store/types.js";
 import { parseTimeArg } from "./store-command.js";
-import { ROOT, ensureBuilt, fixture, guard } from "./test/helpers.js";
+import { ensureBuilt, fixture, guard } from "./test/helpers.js";
 
-const STORE_SRC = join(ROOT, "gateway", "store");
-const STORE_OUT = join(ROOT, "dist", "gateway", "store", "index.js");
-const LOCK = join(ROOT, "dist", ".cli-test-build.lock"); // the lock test/helpers.ts builds under
-
-/** test/helpers.ts rebuilds when cli/, lang/, engine/ change, not gateway/: rebuild when the store is newer than its build. */
-function storeStale(): boolean {
-  if (!existsSync(STORE_OUT)) return true;
-  const built = statSync(STORE_OUT).mtimeMs;
-  return readdirSync(STORE_SRC).some((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && statSync(join(STORE_SRC, f)).mtimeMs > built);
-}
-
-beforeAll(() => {
-  ensureBuilt();
-  if (!storeStale()) return;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      if (Date.now() > deadline) rmSync(LOCK, { recursive: true, force: true });
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    if (!storeStale()) return;
-    try {
-      execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "pipe" });
-    } catch (e) {
-      if (storeStale()) throw e; // type errors elsewhere still emit JavaScript
-    }
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-}, 240_000);
+beforeAll(() => ensureBuilt(), 240_000);
 
 function entry(i: number, over: Partial<AuditEntry> = {}): AuditEntry {
   return {

@@ -1,8 +1,8 @@
 // `guard audit`: check the gateway's tamper-evident audit log (verify), and read it (query).
 import { resolve } from "node:path";
-import { DEFAULT_SQLITE_PATH, parseStoreSpec } from "../gateway/store/index.js";
+import { DEFAULT_SQLITE_PATH } from "../gateway/store/index.js";
 import type { AuditQuery, AuditRecord, Store, StoreConfig } from "../gateway/store/types.js";
-import { fromConfig, runWithStore, timeOption, UsageError } from "./store-command.js";
+import { runWithStore, storeOption, timeOption, UsageError } from "./store-command.js";
 
 export const AUDIT_USAGE = `Usage: guard audit verify [--config FILE | --store STORE] [--format pretty|json]
        guard audit query  [--config FILE | --store STORE] [FILTERS…] [--format pretty|json]
@@ -116,15 +116,9 @@ function parseOptions(sub: "verify" | "query", args: string[], now: number): Opt
       if (sub !== "query") throw new UsageError(`${a} is a filter of guard audit query`);
       return value();
     };
-    if (a === "--config" || a === "-c") setStore(fromConfig(value()));
-    else if (a === "--store") {
-      const spec = value();
-      try {
-        setStore(parseStoreSpec(spec));
-      } catch (e) {
-        throw new UsageError(e instanceof Error ? e.message : String(e));
-      }
-    } else if (a === "--format" || a === "-f") {
+    const named = storeOption(a, value);
+    if (named) setStore(named);
+    else if (a === "--format" || a === "-f") {
       const f = value();
       if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format \`${f}\`: use ${FORMATS.join(" or ")}`);
       format = f as Format;

@@ -4,9 +4,9 @@ import { resolve } from "node:path";
 import { loadPolicyBundle } from "../gateway/bundle.js";
 import { replaySessions, type ReplayReport } from "../gateway/sessions/replay.js";
 import { conversation, timingsLine } from "../gateway/sessions/view.js";
-import { DEFAULT_SQLITE_PATH, parseStoreSpec } from "../gateway/store/index.js";
+import { DEFAULT_SQLITE_PATH } from "../gateway/store/index.js";
 import type { ExchangeQuery, SessionQuery, Store, StoreConfig, StoredExchange } from "../gateway/store/types.js";
-import { fromConfig, parseTimeArg, runWithStore, UsageError } from "./store-command.js";
+import { parseTimeArg, runWithStore, storeOption, UsageError } from "./store-command.js";
 
 export const SESSIONS_USAGE = `Usage: guard sessions list   [STORE] [FILTERS…] [--format pretty|json]
        guard sessions show   [STORE] ID [--format pretty|json]
@@ -182,21 +182,9 @@ function parseOptions(sub: Sub, args: string[], now: number): Options {
       if (t === undefined) throw new UsageError(`${a} must be an ISO 8601 time (2026-11-21T09:00:00Z) or a duration (30m, 1h, 7d), found \`${text}\``);
       return t;
     };
-    if (a === "--config" || a === "-c") {
-      const file = value();
-      try {
-        setStore(fromConfig(file));
-      } catch (e) {
-        throw new UsageError(e instanceof Error ? e.message : String(e));
-      }
-    } else if (a === "--store") {
-      const spec = value();
-      try {
-        setStore(parseStoreSpec(spec));
-      } catch (e) {
-        throw new UsageError(e instanceof Error ? e.message : String(e));
-      }
-    } else if (a === "--format" || a === "-f") {
+    const named = storeOption(a, value);
+    if (named) setStore(named);
+    else if (a === "--format" || a === "-f") {
       const f = value();
       if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format \`${f}\`: use ${FORMATS.join(" or ")}`);
       format = f as Format;

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import yaml from "js-yaml";
-import { openStore, storeConfigFromSection } from "../gateway/store/index.js";
+import { openStore, parseStoreSpec, storeConfigFromSection } from "../gateway/store/index.js";
 import type { Store, StoreConfig } from "../gateway/store/types.js";
 
 /** A mistake on the command line: printed with the usage, exit 2. */
@@ -55,6 +55,20 @@ export function describeStore(c: StoreConfig): string {
     return u.toString() + (c.schema !== undefined ? ` schema ${c.schema}` : "");
   } catch {
     return "postgres";
+  }
+}
+
+/**
+ * The store an option names: `--config FILE` (its `store:` section) or `--store SPEC`; undefined for other options.
+ * `value` reads the option's value.
+ */
+export function storeOption(option: string, value: () => string): StoreConfig | undefined {
+  if (option === "--config" || option === "-c") return fromConfig(value());
+  if (option !== "--store") return undefined;
+  try {
+    return parseStoreSpec(value());
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
 }
 
