@@ -1,7 +1,6 @@
 // The gateway's side of human approval: a request (or a tool call) the policy allows only with `require_approval`
 // is bound to a hash of the exact operation and its requester, held until approvers decide (or the hold ends), and
 // forwarded only with a usable approval. Every step goes to the audit log; webhooks are told of new approvals.
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
@@ -11,6 +10,7 @@ import { ApprovalService, canonicalBody, operationHash, previewTexts, requesterO
 import { ApprovalWebhooks } from "./approvals/webhook.js";
 import type { PolicyBundle } from "./bundle.js";
 import type { ApprovalsConfig, SecretRef } from "./config.js";
+import { CredentialStore } from "./credentials.js";
 import { GatewayError } from "./errors.js";
 import { Authenticator, type Identity } from "./identity.js";
 import type { Masker } from "./masking/patterns.js";
@@ -46,13 +46,7 @@ export interface Operation {
 }
 
 function secret(ref: SecretRef | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (!ref) return undefined;
-  if (ref.env !== undefined) return env[ref.env] || undefined;
-  try {
-    return readFileSync(ref.file!, "utf8").replace(/\r?\n$/, "");
-  } catch {
-    return undefined;
-  }
+  return ref ? new CredentialStore(env).secret(ref) : undefined;
 }
 
 export class ApprovalGate {

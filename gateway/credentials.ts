@@ -1,7 +1,7 @@
 // The credentials the gateway holds for its connections: read from an environment variable or a file (re-read
 // when the file changes, so a rotated secret needs no restart), and injected as the upstream expects.
 import { readFileSync, statSync } from "node:fs";
-import type { CredentialConfig } from "./config.js";
+import type { CredentialConfig, SecretRef } from "./config.js";
 
 export class CredentialStore {
   private readonly fileCache = new Map<string, { mtimeMs: number; value: string }>();
@@ -9,7 +9,7 @@ export class CredentialStore {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   /** The secret, or undefined when its variable is unset or its file unreadable. */
-  secret(c: CredentialConfig): string | undefined {
+  secret(c: SecretRef): string | undefined {
     if (c.env !== undefined) {
       const v = this.env[c.env];
       return v === undefined || v === "" ? undefined : v;
