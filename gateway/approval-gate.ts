@@ -69,6 +69,11 @@ export class ApprovalGate {
     return this.o.config.publicUrl ?? this.o.address();
   }
 
+  /** A person (an approver's identity provider), for the other pages meant for people (the session views). */
+  person(token: string | undefined): Promise<Identity> {
+    return this.approvers.verify(token);
+  }
+
   /**
    * Approvers sign in with their own identity provider. A CI job's token is accepted too, so that a held job can
    * follow its approval, but with no groups: a job can never approve anything.

@@ -121,8 +121,7 @@ export class Gateway {
     });
     void this.approvals.register(app);
     // The session views are for people: the approvers' identity providers authenticate them (none: nobody).
-    const people = new Authenticator(this.config.approvals.providers);
-    void app.register(sessionRoutes, { store: this.options.store, authenticate: (req) => people.verify(Authenticator.tokenOf(req.headers)) });
+    void app.register(sessionRoutes, { store: this.options.store, authenticate: (req) => this.approvals.person(Authenticator.tokenOf(req.headers)) });
     const handler = (req: FastifyRequest, reply: FastifyReply) => this.handle(req, reply);
     app.all("/:connection", handler);
     app.all("/:connection/*", handler);
