@@ -59,6 +59,7 @@ export function responseHeaders(headers: Record<string, string | string[] | unde
 
 export class Forwarder {
   private readonly agent: Agent;
+  private readonly targets = new WeakMap<ConnectionConfig, Map<string, { origin: string; path: string; href: string }>>();
 
   constructor(timeoutMs: number) {
     this.agent = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000), keepAliveTimeout: 10_000 });
@@ -76,13 +77,30 @@ export class Forwarder {
     return new URL(`${base.protocol}//${base.host}${basePath}${normalized}${query}`);
   }
 
+  /**
+   * The target of a path as strings (origin, path with query, full URL), remembered per connection for the paths seen
+   * most recently: a gateway forwards to a handful of endpoints, and parsing two URLs per request is measurable.
+   */
+  resolve(connection: ConnectionConfig, pathAndQuery: string): { origin: string; path: string; href: string } {
+    let seen = this.targets.get(connection);
+    if (!seen) this.targets.set(connection, (seen = new Map()));
+    let t = seen.get(pathAndQuery);
+    if (t === undefined) {
+      const url = Forwarder.target(connection, pathAndQuery);
+      t = { origin: url.origin, path: url.pathname + url.search, href: url.href };
+      if (seen.size >= 256) seen.delete(seen.keys().next().value!);
+      seen.set(pathAndQuery, t);
+    }
+    return t;
+  }
+
   async forward(connection: ConnectionConfig, req: ForwardRequest, signal?: AbortSignal): Promise<UpstreamResponse> {
-    const url = Forwarder.target(connection, req.pathAndQuery);
+    const url = this.resolve(connection, req.pathAndQuery);
     const hasBody = req.body.length > 0 && req.method !== "GET" && req.method !== "HEAD";
     try {
       const res = await this.agent.request({
         origin: url.origin,
-        path: url.pathname + url.search,
+        path: url.path,
         method: req.method as "GET",
         headers: { ...upstreamHeaders(req), ...(hasBody ? { "content-length": String(req.body.length) } : {}) },
         body: hasBody ? req.body : undefined,

@@ -70,6 +70,20 @@ describe("masking", () => {
       { name: "github_token", count: 1 },
     ]);
     expect(JSON.stringify(record)).not.toContain(AWS);
+    // The session record holds the masked request and the masked policy input (body and llm view), never the values.
+    let exchange;
+    for (let i = 0; i < 100 && !exchange; i++) {
+      exchange = (await h.store.sessions.query({})).find((x) => x.decisionId === res.headers["x-guard-decision-id"]);
+      if (!exchange) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(exchange).toBeDefined();
+    const stored = JSON.stringify(exchange);
+    expect(stored).not.toContain(AWS);
+    expect(stored).not.toContain(GITHUB);
+    const input = exchange!.input as { request: { body: { messages: { content: string }[] } }; llm: { texts: string[] } };
+    expect(exchange!.inputMasked).toBe(true);
+    expect(input.request.body.messages[0]!.content).toBe("deploy with [MASKED:aws_access_key_id] and token [MASKED:github_token]");
+    expect(input.llm.texts).toEqual(["deploy with [MASKED:aws_access_key_id] and token [MASKED:github_token]"]);
   });
 
   it("masks secrets in a JSON answer before it reaches the agent", async () => {

@@ -1,6 +1,7 @@
 // The decision's obligations applied in the data path: `mask` (secret patterns replaced in the request before it
 // reaches the model and in the response before it reaches the agent, streams included) and tool-call decisions on
 // the model's answer. Whatever cannot be applied safely fails closed.
+import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import type { UpstreamResponse } from "./forward.js";
 import { GatewayError } from "./errors.js";
@@ -37,12 +38,21 @@ export function maskerFor(document: unknown): { ok: true; masker: Masker | undef
   return "masker" in entry ? { ok: true, masker: entry.masker } : { ok: false, problems: entry.problems };
 }
 
-/** The request body with the secrets masked, before it is forwarded. A body that cannot be read as text is refused. */
-export function maskRequest(body: Buffer, masker: Masker | undefined): { body: Buffer; hits: MaskHit[] } {
-  if (!masker || body.length === 0) return { body, hits: [] };
-  const r = maskBody(body, masker);
-  if (r.as === "binary") throw new GatewayError("GUARD_BAD_REQUEST", "the request body is not UTF-8 text, so it cannot be checked for secrets");
-  return { body: r.body, hits: r.hits };
+/**
+ * The request body with the secrets masked, before it is forwarded. A body that cannot be read as text is refused.
+ * `parsed`: the body already parsed as JSON by the caller (undefined: not JSON), so it is not parsed again; then
+ * `json` is its masked copy (unchanged parts shared).
+ */
+export function maskRequest(body: Buffer, masker: Masker | undefined, parsed?: unknown): { body: Buffer; hits: MaskHit[]; json?: unknown } {
+  if (!masker || body.length === 0) return { body, hits: [], json: parsed };
+  if (parsed === undefined) {
+    const r = maskBody(body, masker);
+    if (r.as === "binary") throw new GatewayError("GUARD_BAD_REQUEST", "the request body is not UTF-8 text, so it cannot be checked for secrets");
+    return { body: r.body, hits: r.hits };
+  }
+  if (!isUtf8(body)) throw new GatewayError("GUARD_BAD_REQUEST", "the request body is not UTF-8 text, so it cannot be checked for secrets");
+  const { value, hits } = maskJson(parsed, masker);
+  return { body: hits.length === 0 ? body : Buffer.from(JSON.stringify(value), "utf8"), hits, json: value };
 }
 
 export interface ResponseGuard {
@@ -62,18 +72,24 @@ export interface GuardedResponse {
   body: Readable | Buffer;
 }
 
-async function readAll(body: Readable, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of body) {
-    size += (c as Buffer).length;
-    if (size > max) {
-      body.destroy();
-      throw new GatewayError("GUARD_UPSTREAM_ERROR", `the upstream's answer is larger than ${max} bytes and cannot be checked for secrets`);
-    }
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readAll(body: Readable, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        body.destroy();
+        reject(new GatewayError("GUARD_UPSTREAM_ERROR", `the upstream's answer is larger than ${max} bytes and cannot be checked for secrets`));
+        return;
+      }
+      chunks.push(c);
+    });
+    body.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    body.once("error", reject);
+    // closed without an end (nothing happens when it has ended: the promise is settled)
+    body.once("close", () => reject(new GatewayError("GUARD_UPSTREAM_ERROR", "the upstream's answer ended before it was complete")));
+  });
 }
 
 type Json = Record<string, unknown>;

@@ -219,8 +219,9 @@ export class Gateway {
       // The body as it may leave the gateway (and be recorded): masked whatever the decision.
       let forwardBody: Buffer | null = body;
       let maskedHits: { name: string; count: number }[] = [];
+      let maskedJson: unknown;
       try {
-        ({ body: forwardBody, hits: maskedHits } = maskRequest(body, masker));
+        ({ body: forwardBody, hits: maskedHits, json: maskedJson } = maskRequest(body, masker, json));
       } catch (e) {
         forwardBody = null;
         if (decision.outcome === "allow") decision = { ...decision, outcome: "deny", reasons: [(e as Error).message] };
@@ -249,9 +250,12 @@ export class Gateway {
 
       // Every exchange is recorded under its CI run's session, masked (the policy input too), denied ones included.
       const toolDecisions: NonNullable<ExchangeRecord["toolDecisions"]> = [];
+      // Recorded after the answer is on its way (masking the input and trimming cost CPU the caller need not wait for).
       const record = (response: ExchangeRecord["response"], upstreamMs: number | null) => {
-        if (!this.recorder) return;
-        void this.recorder.record({
+        const recorder = this.recorder;
+        if (!recorder) return;
+        const totalMs = performance.now() - started;
+        setImmediate(() => void recorder.record({
           sessionId: sessionIdOf(identity, req.headers),
           decisionId: decision.id,
           subject: identity.subject,
@@ -259,12 +263,12 @@ export class Gateway {
           connection: name,
           request: { method: req.method, path: summary.path, headers: req.headers, body: forwardBody },
           response,
-          input: masker ? maskJson(input, masker).value : input,
+          input: masker ? maskedInput(input, masker, maskedJson) : input,
           inputMasked: masker !== undefined,
           decision: { outcome: decision.outcome, reasons: decision.reasons, revision: decision.revision, entrypoint: connection.entrypoint, document: decision.document },
           toolDecisions,
-          timings: { authMs, evaluationMs: decision.evaluationMs, upstreamMs, totalMs: performance.now() - started },
-        });
+          timings: { authMs, evaluationMs: decision.evaluationMs, upstreamMs, totalMs },
+        }));
       };
       const refuse = (e: GatewayError): never => {
         record(null, null);
@@ -314,7 +318,7 @@ export class Gateway {
       const upstreamStarted = performance.now();
       let res;
       try {
-        res = await inSpan("guard.upstream", { "url.full": Forwarder.target(connection, pathAndQuery).href }, () =>
+        res = await inSpan("guard.upstream", { "url.full": this.forwarder.resolve(connection, pathAndQuery).href }, () =>
           this.forwarder.forward(connection, { method: req.method, pathAndQuery, headers: req.headers, body: forwardBody!, credential, add, remove: decision.headers.remove }, abort.signal),
         );
       } catch (e) {
@@ -342,8 +346,9 @@ export class Gateway {
       if (!this.recorder) return reply.send(guarded.body);
       const headersOut = guarded.headers;
       if (Buffer.isBuffer(guarded.body)) {
+        reply.send(guarded.body);
         record({ status: guarded.status, headers: headersOut, body: guarded.body }, upstreamMs);
-        return reply.send(guarded.body);
+        return reply;
       }
       const capture = new ResponseCapture({ sse: String(headersOut["content-type"] ?? "").includes("event-stream"), maxBytes: this.config.sessions.maxBodyBytes });
       let recorded = false;
@@ -432,4 +437,12 @@ export class Gateway {
     await this.recorder?.close();
     await this.forwarder.close();
   }
+}
+
+/** The policy input as recorded: masked, the request body being the masked copy maskRequest made (not masked twice). */
+function maskedInput(input: PolicyInput, masker: Masker, maskedBody: unknown): unknown {
+  if (maskedBody === undefined) return maskJson(input, masker).value;
+  const masked = maskJson({ ...input, request: { ...input.request, body: null } }, masker).value as PolicyInput;
+  masked.request.body = maskedBody;
+  return masked;
 }
