@@ -2,6 +2,7 @@
 // cut to a limit, credential headers dropped again, defensively), writes it to the store in the background (the
 // exchanges of one moment in one transaction) and enforces retention now and then. Nothing here throws into the
 // request path: failures go to the `onError` callback.
+import { isUtf8 } from "node:buffer";
 import type { Identity } from "../identity.js";
 import { CREDENTIAL_HEADERS } from "../input.js";
 import { capturedBody, StreamAssembler, type ResponseCapture } from "./capture.js";
@@ -346,31 +347,29 @@ function cut(text: string, max: number): string {
 export function recordedBody(body: unknown, max: number, parse = true): RecordedBody | null {
   if (body === undefined || body === null) return null;
   let text: string;
+  let json: unknown;
   let isJson = false;
   if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
     if (body.length === 0) return null;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-    } catch {
-      return { truncated: false, size: body.length, binary: true };
-    }
+    if (!isUtf8(body)) return { truncated: false, size: body.length, binary: true };
+    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
   } else if (typeof body === "string") text = body;
   else {
     text = JSON.stringify(body) ?? "null";
     isJson = true;
   }
-  if (!isJson && parse && /^\s*[[{]/.test(text)) {
+  const size = Buffer.byteLength(text);
+  if (size > max) return { text: cut(text, max), truncated: true, size };
+  if (isJson || (parse && /^\s*[[{]/.test(text))) {
     try {
-      JSON.parse(text);
+      // a copy (parsed afresh): the caller's object may change after record() returns
+      json = JSON.parse(text);
       isJson = true;
     } catch {
       // text, then
     }
   }
-  const size = Buffer.byteLength(text);
-  if (size > max) return { text: cut(text, max), truncated: true, size };
-  // a copy: the caller's object may change after record() returns
-  return isJson ? { json: JSON.parse(text) as unknown, truncated: false, size } : { text, truncated: false, size };
+  return isJson ? { json, truncated: false, size } : { text, truncated: false, size };
 }
 
 /**
