@@ -9,7 +9,25 @@ import { maskAnthropicStream, type ToolDecision, type ToolUseBlock } from "./mas
 import { maskBody, maskJson } from "./masking/json-body.js";
 import { compileMasks, type MaskHit, type Masker } from "./masking/patterns.js";
 
-const cache = new Map<string, { masker: Masker } | { problems: string[] }>();
+type MaskerEntry = { masker: Masker } | { problems: string[] };
+const cache = new Map<string, MaskerEntry>();
+let last: { mask: unknown; entry: MaskerEntry } | undefined;
+
+/** Deep equality of two JSON values (arrays in order, objects by their keys whatever the order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameJson((a as Json)[k], (b as Json)[k])) return false;
+  return true;
+}
 let none: Masker | undefined;
 
 /** A masker that masks nothing (streams still pass through the tool-call checks). */
@@ -27,13 +45,19 @@ export function emptyMasker(): Masker {
 export function maskerFor(document: unknown): { ok: true; masker: Masker | undefined } | { ok: false; problems: string[] } {
   const mask = typeof document === "object" && document !== null ? (document as { mask?: unknown }).mask : undefined;
   if (mask === undefined || mask === null || (Array.isArray(mask) && mask.length === 0)) return { ok: true, masker: undefined };
-  const key = JSON.stringify(mask);
-  let entry = cache.get(key);
+  // A pack sends the same list every time: compared with the last one without building its text first.
+  let entry = last !== undefined && sameJson(mask, last.mask) ? last.entry : undefined;
   if (entry === undefined) {
-    const r = compileMasks(mask);
-    entry = r.ok ? { masker: r.masker } : { problems: r.errors.map((e) => `mask ${e.name ?? "?"}: ${e.message}`) };
-    if (cache.size >= 64) cache.delete(cache.keys().next().value!);
-    cache.set(key, entry);
+    const key = JSON.stringify(mask);
+    entry = cache.get(key);
+    if (entry === undefined) {
+      const r = compileMasks(mask);
+      entry = r.ok ? { masker: r.masker } : { problems: r.errors.map((e) => `mask ${e.name ?? "?"}: ${e.message}`) };
+      if (cache.size >= 64) cache.delete(cache.keys().next().value!);
+      cache.set(key, entry);
+    }
+    // a copy: the document the list came from may change later
+    last = { mask: JSON.parse(key) as unknown, entry };
   }
   return "masker" in entry ? { ok: true, masker: entry.masker } : { ok: false, problems: entry.problems };
 }
@@ -76,19 +100,30 @@ function readAll(body: Readable, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(e);
+    };
     body.on("data", (c: Buffer) => {
       size += c.length;
       if (size > max) {
+        fail(new GatewayError("GUARD_UPSTREAM_ERROR", `the upstream's answer is larger than ${max} bytes and cannot be checked for secrets`));
         body.destroy();
-        reject(new GatewayError("GUARD_UPSTREAM_ERROR", `the upstream's answer is larger than ${max} bytes and cannot be checked for secrets`));
         return;
       }
       chunks.push(c);
     });
-    body.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    body.once("error", reject);
-    // closed without an end (nothing happens when it has ended: the promise is settled)
-    body.once("close", () => reject(new GatewayError("GUARD_UPSTREAM_ERROR", "the upstream's answer ended before it was complete")));
+    body.once("end", () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    body.once("error", fail);
+    body.once("close", () => {
+      if (!settled) fail(new GatewayError("GUARD_UPSTREAM_ERROR", "the upstream's answer ended before it was complete"));
+    });
   });
 }
 

@@ -110,8 +110,9 @@ export class Gateway {
     app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
     // Origin-form targets only (`/claude/v1/messages`): an absolute-form target (`GET http://host/…`) is what a
     // client sends to a forward proxy, which the gateway never is.
-    app.addHook("onRequest", async (req) => {
-      if (!(req.raw.url ?? "").startsWith("/")) throw new GatewayError("GUARD_BAD_REQUEST", "the request target must be a path: the gateway is not a forward proxy");
+    app.addHook("onRequest", (req, _reply, done) => {
+      if (!(req.raw.url ?? "").startsWith("/")) done(new GatewayError("GUARD_BAD_REQUEST", "the request target must be a path: the gateway is not a forward proxy"));
+      else done();
     });
     app.get("/healthz", async () => ({ status: "ok" }));
     app.get("/readyz", async (_req, reply) => this.ready(reply));
