@@ -169,7 +169,7 @@ function withoutPartialCharacter(b: Buffer): Buffer {
 }
 
 /** A captured raw body as recorded: cut already, so `size` and `truncated` come from the capture. */
-export function capturedBody(c: { body?: Buffer; truncated: boolean; size: number }, toBody: (b: Buffer) => RecordedBody | null): RecordedBody | null {
+export function capturedBody(c: { body?: Uint8Array; truncated: boolean; size: number }, toBody: (b: Uint8Array) => RecordedBody | null): RecordedBody | null {
   if (!c.body || c.body.length === 0) return null;
   if (!c.truncated) return toBody(c.body);
   const r = toBody(c.body);

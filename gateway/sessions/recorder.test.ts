@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite.js";
-import type { SessionStore } from "../store/sessions-types.js";
+import type { SessionStore, StoredExchange } from "../store/sessions-types.js";
 import type { Store } from "../store/types.js";
 import { ResponseCapture } from "./capture.js";
 import { reassembleSse, recordedBody, SessionRecorder, sessionIdOf, type ExchangeRecord } from "./recorder.js";
@@ -244,6 +247,70 @@ describe("ResponseCapture", () => {
       expect(b!.response!.body).toEqual({ json: { content: [{ type: "text", text: "hi" }] }, truncated: false, size: 41 });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe("SessionRecorder with a store that trims in its writer thread", () => {
+  // The file store trims exchanges in its sessions writer thread (appendUntrimmed); the in-memory store has no
+  // writer thread, so the recorder trims them on the event loop. Both must store exactly the same exchanges.
+  it("stores what trimming on the event loop stores, for every kind of exchange", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "guard-recorder-"));
+    const file = await openSqliteStore(join(dir, "guard.db"));
+    const memory = await openSqliteStore(":memory:");
+    try {
+      expect(file.sessions.appendUntrimmed).toBeDefined();
+      expect(memory.sessions.appendUntrimmed).toBeUndefined();
+      const options = { maxBodyBytes: 200, maxInputBytes: 2_000 };
+      const viaThread = new SessionRecorder(file.sessions, options);
+      const onLoop = new SessionRecorder(memory.sessions, options);
+      const base = exchange(bundle, { model: "m1", prompt: "hello", tools: ["bash"] });
+      const sse = `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":"hé"}}\n\nevent: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"}}\n\n`;
+      const captured = async (chunks: string[], sseCapture: boolean) => {
+        const capture = new ResponseCapture({ sse: sseCapture, maxBytes: 200 });
+        const done = new Promise((resolve) => capture.on("finish", resolve));
+        for (const c of chunks) capture.write(Buffer.from(c));
+        capture.end();
+        capture.resume();
+        await done;
+        return capture;
+      };
+      const variants: ExchangeRecord[] = [
+        base,
+        { ...base, decisionId: "buffer-bodies", request: { ...base.request, body: Buffer.from('{"model":"m1","messages":[]}') }, response: { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from('{"ok":true}') } },
+        { ...base, decisionId: "binary", request: { ...base.request, body: Buffer.from([0xff, 0xfe, 0x00]) }, response: null },
+        { ...base, decisionId: "long", request: { ...base.request, body: "é".repeat(300) }, input: { big: "x".repeat(5_000) } },
+        { ...base, decisionId: "sse-string", response: { status: 200, headers: { "content-type": "text/event-stream" }, sse } },
+        { ...base, decisionId: "sse-buffer", response: { status: 200, headers: {}, sse: Buffer.from("data: one\n\ndata: two\n\n") } },
+        { ...base, decisionId: "captured-sse", response: { status: 200, headers: { "content-type": "text/event-stream" }, capture: await captured([sse.slice(0, 50), sse.slice(50)], true) } },
+        { ...base, decisionId: "captured-json", response: { status: 200, headers: { "content-type": "application/json" }, capture: await captured(['{"a":', '"b"}'], false) } },
+        { ...base, decisionId: "captured-cut", response: { status: 200, headers: { "content-type": "text/plain" }, capture: await captured(["é".repeat(150)], false) } },
+        { ...base, decisionId: "credentials", request: { ...base.request, headers: { authorization: "Bearer SECRET", Cookie: "c=SECRET", accept: "*/*" } }, input: { request: { headers: { "X-Api-Key": "SECRET", accept: "*/*" } } }, inputMasked: true },
+        { ...base, decisionId: "denied", response: null, decision: { ...base.decision, outcome: "deny", reasons: ["no"] } },
+      ];
+      for (const x of variants) {
+        expect(await viaThread.record(x)).toBe(true);
+        expect(await onLoop.record(x)).toBe(true);
+      }
+      const strip = (xs: StoredExchange[]) => xs.map(({ seq: _seq, ...rest }) => rest);
+      const a = strip(await file.sessions.exchanges(base.sessionId));
+      const b = strip(await memory.sessions.exchanges(base.sessionId));
+      expect(a).toHaveLength(variants.length);
+      expect(a).toEqual(b);
+      expect(JSON.stringify(a)).not.toContain("SECRET");
+      // spot checks that the trimming happened at all
+      const byId = new Map(a.map((x) => [x.decisionId, x]));
+      expect(byId.get("binary")!.request.body).toEqual({ truncated: false, size: 3, binary: true });
+      expect(byId.get("long")!.request.body!.truncated).toBe(true);
+      expect(byId.get("long")!.input).toBeNull();
+      expect(byId.get("captured-sse")!.response!.stream!.text).toBe("hé");
+      expect(byId.get("captured-json")!.response!.body).toEqual({ json: { a: "b" }, truncated: false, size: 9 });
+      await viaThread.close();
+      await onLoop.close();
+    } finally {
+      await file.close();
+      await memory.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,31 +1,17 @@
 // Session recording: the gateway hands each exchange (already masked) to a SessionRecorder, which trims it (bodies
-// cut to a limit, credential headers dropped again, defensively), writes it to the store in the background (the
-// exchanges of one moment in one transaction) and enforces retention now and then. Nothing here throws into the
-// request path: failures go to the `onError` callback.
-import { isUtf8 } from "node:buffer";
+// cut to a limit, credential headers dropped again, defensively: trim.ts), writes it to the store in the background
+// (the exchanges of one moment in one transaction) and enforces retention now and then. A store that can shape
+// exchanges itself (the SQLite store's writer thread) gets them untrimmed, so the trimming happens off the event
+// loop. Nothing here throws into the request path: failures go to the `onError` callback.
 import type { Identity } from "../identity.js";
-import { CREDENTIAL_HEADERS } from "../input.js";
-import { capturedBody, StreamAssembler, type ResponseCapture } from "./capture.js";
-import type {
-  PruneResult,
-  RecordedBody,
-  RecordedStream,
-  RecordedToolDecision,
-  RetentionLimits,
-  SessionExchange,
-  SessionStore,
-} from "../store/sessions-types.js";
+import type { ResponseCapture } from "./capture.js";
+import type { PruneResult, RecordedToolDecision, RetentionLimits, SessionExchange, SessionStore } from "../store/sessions-types.js";
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INPUT_BYTES, trimExchange, type ExchangeData, type HeaderMap, type TrimOptions } from "./trim.js";
+
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INPUT_BYTES, reassembleSse, recordedBody, recordedHeaders, UNRECORDED_HEADERS } from "./trim.js";
 
 /** The header a caller may name its session with (printable ASCII, no spaces, at most 100 characters). */
 export const SESSION_HEADER = "x-guard-session";
-
-/** Headers never recorded, whatever the caller passes: credentials both ways. */
-export const UNRECORDED_HEADERS: ReadonlySet<string> = new Set([...CREDENTIAL_HEADERS, "set-cookie", "proxy-authenticate", "www-authenticate"]);
-
-export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-export const DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
-
-type HeaderMap = Record<string, string | string[] | number | undefined>;
 
 const SESSION_ID_TEXT = /^[\x21-\x7e]{1,100}$/;
 
@@ -115,14 +101,14 @@ export interface RecorderOptions {
 }
 
 interface Pending {
-  exchange: SessionExchange;
+  /** Trimmed here, or (a store that trims itself) as handed over. */
+  exchange: SessionExchange | ExchangeData;
   done: (ok: boolean) => void;
 }
 
 /** Records exchanges into a SessionStore, in the background. */
 export class SessionRecorder {
-  private readonly maxBodyBytes: number;
-  private readonly maxInputBytes: number;
+  private readonly trimOptions: TrimOptions;
   private readonly maxPending: number;
   private pending: Pending[] = [];
   private writing: Promise<void> | null = null;
@@ -135,8 +121,12 @@ export class SessionRecorder {
     private readonly store: SessionStore,
     private readonly options: RecorderOptions = {},
   ) {
-    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+    this.trimOptions = {
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxInputBytes: options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
+      keepDocuments: options.keepDocuments !== false,
+      copy: true,
+    };
     this.maxPending = options.maxPending ?? 10_000;
     const every = options.retention?.pruneIntervalMs;
     if (every !== undefined && every > 0 && this.limits() !== undefined) {
@@ -150,11 +140,14 @@ export class SessionRecorder {
    * (reported through onError). Never throws, never rejects.
    */
   record(exchange: ExchangeRecord): Promise<boolean> {
-    let x: SessionExchange;
+    let x: SessionExchange | ExchangeData;
     try {
       if (this.closed) throw new Error("the session recorder is closed");
       if (this.pending.length >= this.maxPending) throw new Error(`${this.pending.length} exchanges are waiting to be written: dropped`);
-      x = this.trim(exchange);
+      const data = this.data(exchange);
+      // A store that trims (in its writer thread) copies the exchange when the batch is handed over, within one turn
+      // of the event loop; other stores get it trimmed (and copied) now.
+      x = this.store.appendUntrimmed ? data : trimExchange(data, this.trimOptions);
     } catch (e) {
       this.report(e, "record", exchange);
       return Promise.resolve(false);
@@ -215,7 +208,7 @@ export class SessionRecorder {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, 256);
         try {
-          await this.store.append(batch.map((p) => p.exchange));
+          await this.write(batch.map((p) => p.exchange));
           for (const p of batch) p.done(true);
         } catch (e) {
           if (batch.length === 1) {
@@ -225,7 +218,7 @@ export class SessionRecorder {
             // one bad exchange (a repeated decision id) fails alone
             for (const p of batch) {
               try {
-                await this.store.append([p.exchange]);
+                await this.write([p.exchange]);
                 p.done(true);
               } catch (err) {
                 this.report(err, "record", p.exchange);
@@ -246,6 +239,24 @@ export class SessionRecorder {
     }
   }
 
+  private write(xs: (SessionExchange | ExchangeData)[]): Promise<number[]> {
+    const untrimmed = this.store.appendUntrimmed;
+    return untrimmed ? untrimmed.call(this.store, xs as ExchangeData[], this.trimOptions) : this.store.append(xs as SessionExchange[]);
+  }
+
+  /** The exchange as plain data: ids checked, the time set, a captured answer read. */
+  private data(e: ExchangeRecord): ExchangeData {
+    if (typeof e.sessionId !== "string" || e.sessionId === "") throw new TypeError("an exchange needs a sessionId");
+    if (typeof e.decisionId !== "string" || e.decisionId === "") throw new TypeError("an exchange needs a decisionId");
+    const time = e.time === undefined ? new Date((this.options.now ?? Date.now)()).toISOString() : e.time instanceof Date ? e.time.toISOString() : e.time;
+    let response: ExchangeData["response"] = e.response ?? null;
+    if (e.response?.capture !== undefined) {
+      const { capture, ...rest } = e.response;
+      response = { ...rest, captured: capture.captured() };
+    }
+    return { ...e, time, response };
+  }
+
   private report(e: unknown, operation: "record" | "prune", x?: { decisionId?: unknown; sessionId?: unknown }): void {
     const error = e instanceof Error ? e : new Error(String(e));
     try {
@@ -258,126 +269,4 @@ export class SessionRecorder {
       // a failing error callback must not reach the request path either
     }
   }
-
-  /** The exchange as stored: bodies cut, credentials dropped, the stream reassembled. */
-  private trim(e: ExchangeRecord): SessionExchange {
-    if (typeof e.sessionId !== "string" || e.sessionId === "") throw new TypeError("an exchange needs a sessionId");
-    if (typeof e.decisionId !== "string" || e.decisionId === "") throw new TypeError("an exchange needs a decisionId");
-    const time = e.time === undefined ? new Date((this.options.now ?? Date.now)()).toISOString() : e.time instanceof Date ? e.time.toISOString() : e.time;
-    let response: SessionExchange["response"] = null;
-    if (e.response) {
-      const r = e.response;
-      response = { status: r.status, headers: recordedHeaders(r.headers), body: null };
-      if (r.capture !== undefined) {
-        const c = r.capture.captured();
-        if (c.stream) response.stream = c.stream;
-        else {
-          const parse = !String(response.headers["content-type"] ?? "").includes("event-stream");
-          response.body = capturedBody(c, (b) => recordedBody(b, this.maxBodyBytes, parse));
-        }
-      } else if (r.sse !== undefined) {
-        const text = typeof r.sse === "string" ? r.sse : r.sse.toString("utf8");
-        const stream = reassembleSse(text);
-        if (stream) response.stream = stream;
-        else response.body = recordedBody(text, this.maxBodyBytes, false);
-      } else response.body = recordedBody(r.body, this.maxBodyBytes);
-    }
-    const input = withoutCredentialHeaders(e.input);
-    const inputJson = JSON.stringify(input ?? null);
-    return {
-      sessionId: e.sessionId,
-      decisionId: e.decisionId,
-      time,
-      subject: e.subject ?? null,
-      repository: e.repository ?? null,
-      connection: e.connection,
-      request: { method: e.request.method, path: e.request.path, headers: recordedHeaders(e.request.headers), body: recordedBody(e.request.body, this.maxBodyBytes) },
-      response,
-      input: Buffer.byteLength(inputJson) <= this.maxInputBytes ? (JSON.parse(inputJson) as unknown) : null,
-      ...(e.inputMasked === true ? { inputMasked: true } : {}),
-      decision: {
-        outcome: e.decision.outcome,
-        reasons: [...e.decision.reasons],
-        revision: e.decision.revision,
-        entrypoint: [...e.decision.entrypoint],
-        ...(this.options.keepDocuments !== false && e.decision.document !== undefined ? { document: e.decision.document } : {}),
-      },
-      toolDecisions: (e.toolDecisions ?? []).map((t) => ({ ...t, reasons: [...t.reasons] })),
-      timings: {
-        authMs: e.timings.authMs ?? null,
-        evaluationMs: e.timings.evaluationMs ?? null,
-        upstreamMs: e.timings.upstreamMs ?? null,
-        totalMs: e.timings.totalMs ?? null,
-      },
-    };
-  }
-}
-
-/** Headers as recorded: lower-case names, values joined, credentials dropped. */
-export function recordedHeaders(headers: HeaderMap | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    const name = k.toLowerCase();
-    if (v === undefined || UNRECORDED_HEADERS.has(name)) continue;
-    out[name] = Array.isArray(v) ? v.join(", ") : String(v);
-  }
-  return out;
-}
-
-function withoutCredentialHeaders(input: unknown): unknown {
-  if (input === null || typeof input !== "object") return input ?? null;
-  const i = input as { request?: { headers?: HeaderMap } };
-  if (i.request?.headers === undefined || typeof i.request.headers !== "object") return input;
-  return { ...i, request: { ...i.request, headers: recordedHeaders(i.request.headers) } };
-}
-
-/** Cuts `text` to at most `max` UTF-8 bytes, at a character boundary. */
-function cut(text: string, max: number): string {
-  const buf = Buffer.from(text, "utf8");
-  if (buf.length <= max) return text;
-  let end = max;
-  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // not inside a multi-byte character
-  return buf.subarray(0, end).toString("utf8");
-}
-
-/**
- * A (masked) body as recorded: JSON values as JSON, strings and Buffers as text (parsed as JSON when `parse` and it
- * is JSON), a Buffer that is not UTF-8 as `binary` (not kept). Longer than `max` bytes: the beginning, as text.
- */
-export function recordedBody(body: unknown, max: number, parse = true): RecordedBody | null {
-  if (body === undefined || body === null) return null;
-  let text: string;
-  let json: unknown;
-  let isJson = false;
-  if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
-    if (body.length === 0) return null;
-    if (!isUtf8(body)) return { truncated: false, size: body.length, binary: true };
-    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
-  } else if (typeof body === "string") text = body;
-  else {
-    text = JSON.stringify(body) ?? "null";
-    isJson = true;
-  }
-  const size = Buffer.byteLength(text);
-  if (size > max) return { text: cut(text, max), truncated: true, size };
-  if (isJson || (parse && /^\s*[[{]/.test(text))) {
-    try {
-      // a copy (parsed afresh): the caller's object may change after record() returns
-      json = JSON.parse(text);
-      isJson = true;
-    } catch {
-      // text, then
-    }
-  }
-  return isJson ? { json, truncated: false, size } : { text, truncated: false, size };
-}
-
-/**
- * Reassembles an Anthropic Messages stream (masked SSE text): the text blocks joined, the tool calls with their
- * inputs, the stop reason, an error event's message. Undefined when the text holds no Messages API event.
- */
-export function reassembleSse(sse: string): RecordedStream | undefined {
-  const a = new StreamAssembler();
-  a.push(sse);
-  return a.result();
 }

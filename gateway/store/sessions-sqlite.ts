@@ -1,6 +1,7 @@
 // The session store on SQLite (the store's own better-sqlite3 connection; tables from schema version 3).
 import type Database from "better-sqlite3";
 import { exchangeFromRow, exchangeQuerySql, exchangeRow, listSql, pruneVictims, summaryFromRow, summaryUpsertSql, type ExchangeRow, type SummaryRow } from "./sessions-sql.js";
+import type { ExchangeData, TrimOptions } from "../sessions/trim.js";
 import type { ExchangeQuery, PruneResult, RetentionLimits, SessionExchange, SessionQuery, SessionStats, SessionStore, SessionSummary, StoredExchange } from "./sessions-types.js";
 
 export { SESSIONS_SQLITE_MIGRATION } from "./sessions-sql.js";
@@ -11,11 +12,18 @@ export class SqliteSessionStore implements SessionStore {
   private readonly insertTx: Database.Transaction<(rows: SessionExchange[]) => number[]>;
   private readonly pruneTx: Database.Transaction<(limits: RetentionLimits) => PruneResult>;
 
-  /** `appendVia`: where appends go instead of this connection (the store's writer thread). */
+  /**
+   * `appendVia`: where appends go instead of this connection (the store's writer thread), and `untrimmedVia` where
+   * untrimmed ones go (the writer thread trims them).
+   */
+  readonly appendUntrimmed?: (exchanges: ExchangeData[], options: TrimOptions) => Promise<number[]>;
+
   constructor(
     private readonly db: Database.Database,
     private readonly appendVia?: (exchanges: SessionExchange[]) => Promise<number[]>,
+    untrimmedVia?: (exchanges: ExchangeData[], options: TrimOptions) => Promise<number[]>,
   ) {
+    if (untrimmedVia) this.appendUntrimmed = untrimmedVia;
     const upsert = db.prepare(summaryUpsertSql("sessions", (n) => `@p${n}`));
     const insert = db.prepare("INSERT INTO session_exchanges (session_id, decision_id, time, time_ms, outcome, bytes, exchange) VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.insertTx = db.transaction((exchanges: SessionExchange[]) => {

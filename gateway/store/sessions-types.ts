@@ -1,6 +1,7 @@
 // Session recording: every exchange through the gateway (masked request and response, the policy input that was
 // evaluated, the decisions, timings), kept under a session id (a CI run, a caller-named session, or a subject's day)
 // so that a run can be read back as a conversation and replayed through a candidate policy bundle.
+import type { ExchangeData, TrimOptions } from "../sessions/trim.js";
 
 /** A body as recorded: masked JSON, or masked text; cut to the recorder's limit (then `text`, with `truncated`). */
 export interface RecordedBody {
@@ -143,6 +144,11 @@ export interface SessionStats {
 export interface SessionStore {
   /** Appends exchanges in one transaction (all or nothing); resolves with their seqs, in order. */
   append(exchanges: SessionExchange[]): Promise<number[]>;
+  /**
+   * Optional: appends exchanges as the recorder hands them over, trimming them itself (trimExchange, with these
+   * options) where that costs the event loop nothing (a writer thread). Otherwise as `append`.
+   */
+  appendUntrimmed?(exchanges: ExchangeData[], options: TrimOptions): Promise<number[]>;
   /** Session summaries, the most recently active first. */
   list(q?: SessionQuery): Promise<SessionSummary[]>;
   /** One session's exchanges in the order they were stored ([] when unknown). */

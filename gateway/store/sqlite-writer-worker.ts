@@ -5,13 +5,16 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SqliteSessionStore } from "./sessions-sqlite.js";
 import { auditAppender } from "./sqlite-append.js";
+import { trimExchange, type ExchangeData, type TrimOptions } from "../sessions/trim.js";
 import type { AuditEntry, AuditRecord, SessionExchange } from "./types.js";
 
 export type WriterKind = "audit" | "sessions";
 
 export interface WriteRequest {
   id: number;
-  entries: AuditEntry[] | SessionExchange[];
+  entries: AuditEntry[] | SessionExchange[] | ExchangeData[];
+  /** Sessions: the entries are untrimmed (ExchangeData); trim them with these options first. */
+  trim?: TrimOptions;
 }
 
 export type WriteReply = { id: number; records: AuditRecord[] | number[] } | { id: number; error: string; code?: string };
@@ -27,7 +30,10 @@ const append: (entries: never[]) => AuditRecord[] | number[] =
 parentPort!.on("message", (req: WriteRequest) => {
   let reply: WriteReply;
   try {
-    reply = { id: req.id, records: append(req.entries as never[]) };
+    // Untrimmed exchanges arrive as a copy already (the message), so trimming need not copy them again.
+    const trim = req.trim;
+    const entries = trim ? (req.entries as ExchangeData[]).map((x) => trimExchange(x, { ...trim, copy: false })) : req.entries;
+    reply = { id: req.id, records: append(entries as never[]) };
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code };
   }

@@ -4,7 +4,7 @@
 // A crashed writer fails the appends it held (the gateway then denies: fail closed) and is started again.
 import { Worker } from "node:worker_threads";
 import { workerUrl } from "../worker-url.js";
-import type { WriteReply, WriterKind } from "./sqlite-writer-worker.js";
+import type { WriteReply, WriteRequest, WriterKind } from "./sqlite-writer-worker.js";
 
 export class SqliteWriter<Entry, Result> {
   private worker: Worker | undefined;
@@ -39,12 +39,13 @@ export class SqliteWriter<Entry, Result> {
     return worker;
   }
 
-  write(entries: Entry[]): Promise<Result[]> {
+  /** Writes entries in one transaction; `extra` goes with them (sessions: `trim`, the options to trim them with). */
+  write(entries: Entry[], extra: Omit<WriteRequest, "id" | "entries"> = {}): Promise<Result[]> {
     this.worker ??= this.spawn();
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, entries });
+      this.worker!.postMessage({ id, entries, ...extra });
     });
   }
 

@@ -16,6 +16,7 @@ import type { ApprovalStore } from "./approvals-types.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { SESSIONS_SQLITE_MIGRATION, SqliteSessionStore } from "./sessions-sqlite.js";
 import type { SessionStore } from "./sessions-types.js";
+import type { ExchangeData } from "../sessions/trim.js";
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, SessionExchange, Store, VerifyResult } from "./types.js";
 
 /** The schema, one step per version; a file records the versions applied in `schema_migrations`. */
@@ -108,7 +109,7 @@ class SqliteStore implements Store {
   readonly sessions: SessionStore;
 
   private readonly log: SqliteAuditLog;
-  private readonly sessionsWriter: SqliteWriter<SessionExchange, number> | undefined;
+  private readonly sessionsWriter: SqliteWriter<SessionExchange | ExchangeData, number> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -121,9 +122,14 @@ class SqliteStore implements Store {
     // Session recording is a replay aid, not the record of decisions: its writer thread commits without waiting for
     // fsync (WAL, synchronous=NORMAL: a process crash loses nothing, a power cut may lose the last exchanges).
     if (!memory) {
-      const writer = new SqliteWriter<SessionExchange, number>(file, busyTimeoutMs, "sessions");
+      const writer = new SqliteWriter<SessionExchange | ExchangeData, number>(file, busyTimeoutMs, "sessions");
       this.sessionsWriter = writer;
-      this.sessions = new SqliteSessionStore(db, (xs) => writer.write(xs));
+      // Untrimmed exchanges are trimmed in the writer thread: the event loop only copies them over.
+      this.sessions = new SqliteSessionStore(
+        db,
+        (xs) => writer.write(xs),
+        (xs, trim) => writer.write(xs, { trim }),
+      );
     } else this.sessions = new SqliteSessionStore(db);
   }
 
