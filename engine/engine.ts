@@ -10,7 +10,7 @@ import { compileStages, type CompileState } from "./compile/stages.js";
 import { CompiledProgram } from "./codegen/compiled.js";
 import { CompileFailure, EvalError, type CompileError } from "./errors.js";
 import { Interpreter, type EvalOptions } from "./reference/interpreter.js";
-import { fromJSON, type Value } from "./value/value.js";
+import { copyFromJSON, type Value } from "./value/value.js";
 
 export interface Source {
   file: string;
@@ -97,7 +97,7 @@ export class Policy {
     const builtins = options.builtins ?? defaultBuiltins();
     const state = compileStages(modules, builtins, { strict: options.strict });
     if (state.errors.length > 0) return { errors: state.errors };
-    const data = options.data === undefined ? {} : fromJSON(options.data);
+    const data = options.data === undefined ? {} : copyFromJSON(options.data); // a copy: the policy keeps it, the caller may not
     return { policy: new Policy(state, data, builtins, modules), errors };
   }
 

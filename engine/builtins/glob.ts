@@ -238,11 +238,17 @@ export function compileGlob(pattern: string, delimiters: string[]): RegExp {
 }
 
 const CACHE_MAX = 256;
-const cache = new Map<string, RegExp | GlobSyntaxError>();
+/**
+ * Compiled globs by delimiters, then by pattern: both keys are strings the caller already has (a pattern from data
+ * or the policy is hashed once), where one key made of both would be a new string to hash on every call.
+ */
+const cache = new Map<string, Map<string, RegExp | GlobSyntaxError>>();
+let cached = 0;
 
 export function globMatch(pattern: string, delimiters: string[], value: string): boolean {
-  const id = pattern + "\u0000" + delimiters.join("");
-  let re = cache.get(id);
+  const seps = delimiters.length === 1 ? delimiters[0]! : delimiters.join("");
+  let byPattern = cache.get(seps);
+  let re = byPattern?.get(pattern);
   if (re === undefined) {
     try {
       re = compileGlob(pattern, delimiters);
@@ -250,8 +256,14 @@ export function globMatch(pattern: string, delimiters: string[], value: string):
       if (!(e instanceof GlobSyntaxError)) throw e;
       re = e;
     }
-    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(id, re);
+    if (cached >= CACHE_MAX) {
+      cache.clear();
+      cached = 0;
+      byPattern = undefined;
+    }
+    if (byPattern === undefined) cache.set(seps, (byPattern = new Map()));
+    byPattern.set(pattern, re);
+    cached++;
   }
   if (re instanceof GlobSyntaxError) throw new BuiltinError(re.message);
   return re.test(value);

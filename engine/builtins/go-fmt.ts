@@ -207,5 +207,39 @@ export function goSprintf(format: string, a: GoArg[]): string {
 }
 
 export function sprintf(format: string, values: Value[]): string {
+  return plainSprintf(format, values) ?? goSprintf(format, values.map(toGoArg));
+}
+
+/** sprintf by Go's fmt in every case (what `sprintf`'s shortcut must agree with). */
+export function goSprintfValues(format: string, values: Value[]): string {
   return goSprintf(format, values.map(toGoArg));
+}
+
+/**
+ * The common case of sprintf without Go's interpreter: only `%s`, `%v` and `%%`, no flags, widths or indexes, one
+ * value per verb, each a string, a safe integer under `%v`, or any other non-number (its Rego text, as toGoArg gives
+ * it to `%s`/`%v`). Undefined for anything else.
+ */
+function plainSprintf(format: string, values: Value[]): string | undefined {
+  let out = "";
+  let last = 0;
+  let n = 0;
+  for (let i = format.indexOf("%"); i >= 0; i = format.indexOf("%", i)) {
+    const verb = format.charCodeAt(i + 1);
+    out += format.slice(last, i);
+    if (verb === 0x25 /* % */) out += "%";
+    else if (verb === 0x73 /* s */ || verb === 0x76 /* v */) {
+      if (n >= values.length) return undefined;
+      const v = values[n++]!;
+      if (typeof v === "string") out += v;
+      else if (typeof v === "number") {
+        if (verb !== 0x76 || !Number.isSafeInteger(v)) return undefined;
+        out += String(v);
+      } else if (typeof v === "bigint") return undefined;
+      else out += regoText(v);
+    } else return undefined;
+    i += 2;
+    last = i;
+  }
+  return n === values.length ? out + format.slice(last) : undefined;
 }

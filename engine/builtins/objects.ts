@@ -4,6 +4,7 @@ import {
   equals,
   isObject,
   isSet,
+  MapObject,
   ObjectBuilder,
   objectEntries,
   objectGet,
@@ -54,6 +55,9 @@ function keysParam(v: Value | undefined): SetValue {
 
 /** object.union: b's entries over a's, merging where both values are objects. */
 export function merge(a: ObjectValue, b: ObjectValue): ObjectValue {
+  // with nothing on one side the other is the union (values are immutable: no copy needed)
+  if (isEmpty(b)) return a;
+  if (isEmpty(a)) return b;
   const out = new ObjectBuilder();
   for (const [k, v] of objectEntries(a)) out.set(k, v);
   for (const [k, v] of objectEntries(b)) {
@@ -61,6 +65,12 @@ export function merge(a: ObjectValue, b: ObjectValue): ObjectValue {
     out.set(k, old !== undefined && isObject(old) && isObject(v) ? merge(old, v) : v);
   }
   return out.build();
+}
+
+function isEmpty(o: ObjectValue): boolean {
+  if (o instanceof MapObject) return o.size === 0;
+  for (const k in o) if (Object.hasOwn(o, k)) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -31,7 +31,10 @@ export interface BuiltinDecl {
   result: BuiltinArg;
   description: string;
   categories: string[];
-  /** Results differ between calls with the same arguments (`time.now_ns`, `rand.intn`, `uuid.rfc4122`). */
+  /**
+   * Results differ between calls with the same arguments (`time.now_ns`, `rand.intn`, `uuid.rfc4122`): a rule that
+   * calls one is never computed once per policy (compile/fixed.ts). A custom built-in like that must say so.
+   */
   nondeterministic?: boolean;
   deprecated?: boolean;
   /**

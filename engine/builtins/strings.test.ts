@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { goSprintfValues } from "./go-fmt.js";
 import { MapObject, SetValue, type Value } from "../value/value.js";
 import { formatFloat, register, regoText, sprintf } from "./strings.js";
 import { family } from "./test/helpers.js";
@@ -344,6 +346,27 @@ describe("sprintf", () => {
   it("prints Rego text as OPA terms do", () => {
     expect(regoText({ "a b": [1, "é\u0001\u00a0"], c: new SetValue(["x"]) })).toBe('{"a b": [1, "é\\x01\\u00a0"], "c": {"x"}}');
     expect(sprintf("%v", [1.5])).toBe("1.5");
+  });
+  it("formats plain %s and %v without Go's interpreter exactly as with it", () => {
+    const piece = fc.constantFrom("%s", "%v", "%%", "%d", "%q", "%5s", "%", "a", " ", "é", "%[1]v", "%-v", "%x");
+    const value: fc.Arbitrary<Value> = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      fc.integer(),
+      fc.constantFrom(0, -0, 1.5, -2.25, 2 ** 53, 2 ** 60, 1e21, 12345678901234567890n, -7n, null, true, false),
+      fc.array(fc.oneof(fc.string({ maxLength: 2 }), fc.integer()), { maxLength: 2 }),
+      fc.constant(new SetValue(["x", 1])),
+      fc.dictionary(fc.string({ maxLength: 2 }), fc.integer(), { maxKeys: 2 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), fc.array(value, { maxLength: 4 }), (pieces, values) => {
+        const format = pieces.join("");
+        expect(sprintf(format, values)).toBe(goSprintfValues(format, values));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(sprintf("%v %v is not an allowed endpoint", ["POST", "/v1/x"])).toBe("POST /v1/x is not an allowed endpoint");
+    expect(sprintf("model %v is not allowed (%s%%)", [null, [1, "a"]])).toBe('model null is not allowed ([1, "a"]%)');
+    expect(sprintf("%v of %v", [3, -12])).toBe("3 of -12");
   });
 });
 

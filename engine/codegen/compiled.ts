@@ -60,7 +60,7 @@ export class CompiledProgram {
     // calls check for `with` replacements (one comparison when there are none): queries may add them later
     this.hasMocks = true;
     this.emitter = new Emitter(state.rules, builtins, arityOf(state.rules, builtins), this.hasMocks);
-    this.emitter.prepare(state.entries, state.indexes);
+    this.emitter.prepare(state.entries, state.indexes, state.fixed);
     this.module.slots = this.emitter.slotCount();
     const names = this.emitter;
     this.program = {
@@ -74,7 +74,7 @@ export class CompiledProgram {
   get source(): string {
     if (this.wholeSource === undefined) {
       const emitter = new Emitter(this.state.rules, this.builtins, arityOf(this.state.rules, this.builtins), this.hasMocks);
-      this.wholeSource = emitter.emitProgram(this.state.entries, this.state.indexes).source;
+      this.wholeSource = emitter.emitProgram(this.state.entries, this.state.indexes, this.state.fixed).source;
     }
     return this.wholeSource;
   }
@@ -141,9 +141,25 @@ export class CompiledProgram {
   }
 
   private readonly plainNodes = new Map<string, NodeFn | null>();
+  /** The last path asked for (a copy) and its node: callers ask the same question again and again. */
+  private lastPath: string[] = [];
+  private lastNode: NodeFn | null | undefined;
 
   /** The node function that alone makes the document at a path, if one does (known per path). */
   private plainNode(path: string[]): NodeFn | null {
+    const last = this.lastPath;
+    if (this.lastNode !== undefined && path.length === last.length) {
+      let same = true;
+      for (let i = 0; i < path.length; i++) if (path[i] !== last[i]) same = false;
+      if (same) return this.lastNode;
+    }
+    const node = this.plainNodeOf(path);
+    this.lastPath = [...path];
+    this.lastNode = node;
+    return node;
+  }
+
+  private plainNodeOf(path: string[]): NodeFn | null {
     const key = path.join("\u0000");
     let node = this.plainNodes.get(key);
     if (node === undefined) {

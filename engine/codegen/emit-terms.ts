@@ -3,6 +3,7 @@
 import type * as A from "../../lang/ast.js";
 import { OPERATOR_BUILTINS } from "../builtins/operators.js";
 import type { BuiltinRegistry } from "../builtins/registry.js";
+import { typeTestOf } from "../builtins/types-family.js";
 import type { RuleNode } from "../compile/rule-tree.js";
 import { termReady, type ArityOf } from "../compile/safety.js";
 import { constantText, isGround, numberText } from "./constants.js";
@@ -175,6 +176,15 @@ export abstract class TermEmitter {
         return this.terms(t.items, sc, (vs, s) => this.defined(`rt.set([${vs.join(", ")}])`, s, k));
       case "object": {
         if (isGround(t)) return k(this.constant(t), sc);
+        const names = t.entries.map((e) => (e.key.kind === "string" && e.key.value !== "__proto__" ? e.key.value : undefined));
+        if (names.every((n) => n !== undefined) && new Set(names).size === names.length) {
+          // distinct constant string keys: a JavaScript object literal (what rt.obj would build, built at once)
+          return this.terms(
+            t.entries.map((e) => e.value),
+            sc,
+            (vs, s) => this.defined(`{ ${names.map((n, i) => `${JSON.stringify(n)}: ${vs[i]}`).join(", ")} }`, s, k),
+          );
+        }
         const flat = t.entries.flatMap((e) => [e.key, e.value]);
         return this.terms(flat, sc, (vs, s) => {
           const pairs: string[] = [];
@@ -245,6 +255,11 @@ export abstract class TermEmitter {
   }
 
   protected callBuiltin(name: string, args: string[], sc: Scope, k: KV, loc: A.Location): string {
+    const type = args.length === 1 ? typeTestOf(this.builtins.get(name)) : undefined;
+    if (type !== undefined) {
+      // is_string(x) and the like, x defined: true or false, never an error
+      return this.mockable(name, args, `(${typeTest(type, args[0]!)})`, sc, k);
+    }
     let direct = `rt.builtin(${sc.ctx}, ${JSON.stringify(name)}, ${this.builtinRef(name)}, [${args.join(", ")}], ${this.locRef(loc)})`;
     const net = name === "net.cidr_contains" && args.length === 2 ? ipv4Cidr(args[0]!) : undefined;
     if (net) {
@@ -465,6 +480,26 @@ export abstract class TermEmitter {
       return name;
     }
     return text;
+  }
+}
+
+/** JS code testing a defined value's type as `is_<type>` does. */
+function typeTest(type: string, v: string): string {
+  switch (type) {
+    case "string":
+      return `typeof ${v} === "string"`;
+    case "number":
+      return `typeof ${v} === "number" || typeof ${v} === "bigint"`;
+    case "boolean":
+      return `typeof ${v} === "boolean"`;
+    case "null":
+      return `${v} === null`;
+    case "array":
+      return `Array.isArray(${v})`;
+    case "set":
+      return `${v} instanceof rt.SetValue`;
+    default:
+      return `rt.isObject(${v})`;
   }
 }
 

@@ -25,9 +25,12 @@ export class Emitter extends TermEmitter {
 
   /** Rule indexes by node (the index stage), used when emitting nodes. */
   private indexes: RuleIndexes = new Map();
+  /** Nodes whose value depends on data alone (the fixed-rules stage): kept by the program, computed once. */
+  private fixed: ReadonlySet<string> = new Set();
 
-  emitProgram(entries: RuleEntry[], indexes?: RuleIndexes): EmitResult {
+  emitProgram(entries: RuleEntry[], indexes?: RuleIndexes, fixed?: ReadonlySet<string>): EmitResult {
     if (indexes) this.indexes = indexes;
+    if (fixed) this.fixed = fixed;
     const byNode = new Map<string, RuleEntry[]>();
     for (const e of entries) {
       const key = e.path.join(".");
@@ -73,8 +76,9 @@ export class Emitter extends TermEmitter {
    * Prepares a program to be emitted node by node (`emitChunk`): every node gets its name and cache slot, as
    * `emitProgram` gives them, and nothing is emitted yet.
    */
-  prepare(entries: RuleEntry[], indexes?: RuleIndexes): void {
+  prepare(entries: RuleEntry[], indexes?: RuleIndexes, fixed?: ReadonlySet<string>): void {
     if (indexes) this.indexes = indexes;
+    if (fixed) this.fixed = fixed;
     for (const e of entries) {
       const key = e.path.join(".");
       const list = this.byNode.get(key);
@@ -212,9 +216,17 @@ export class Emitter extends TermEmitter {
       `function ${name}(ctx) {`,
       `const c = ctx.cache[${id}];`,
       `if (c !== undefined) return c === rt.UNDEF ? undefined : c;`,
-      `rt.tick(ctx);`,
-      `let res = undefined;`,
     ];
+    const fixed = this.fixed.has(key);
+    if (fixed) {
+      // depends on data alone: the value the program keeps (per strictness), unless a `with` replaces data or a
+      // function here; kept only once computed without an error, and the same value object every time
+      lines.push(
+        `const kept = ctx.over === null && ctx.mocks === null ? rt.kept(ctx) : null;`,
+        `if (kept !== null) { const k = kept[${id}]; if (k !== undefined) { ctx.cache[${id}] = k; return k === rt.UNDEF ? undefined : k; } }`,
+      );
+    }
+    lines.push(`rt.tick(ctx);`, `let res = undefined;`);
     const index = this.indexes.get(key);
     const guard = index ? this.emitIndex(index, sc, lines) : () => "";
     const multi = entries.filter((e) => e.kind === "multi" && e.rest.length === 0);
@@ -272,7 +284,9 @@ export class Emitter extends TermEmitter {
       });
       if (defaults.length > 0) lines.push(`if (res === undefined) { ${this.term(defaults[0]!.rule.head.value!, sc, (v) => `res = ${v};`)} }`);
     }
-    lines.push(`ctx.cache[${id}] = res === undefined ? rt.UNDEF : res;`, `return res;`, `}`);
+    lines.push(`ctx.cache[${id}] = res === undefined ? rt.UNDEF : res;`);
+    if (fixed) lines.push(`if (kept !== null) kept[${id}] = rt.keep(res);`);
+    lines.push(`return res;`, `}`);
     return lines.join("\n");
   }
 
@@ -448,8 +462,9 @@ export class Emitter extends TermEmitter {
       }
       case "some-in":
         return this.term(e.collection, sc, (c, s) => {
-          const kk = this.fresh("k");
           const vv = this.fresh("x");
+          if (!e.key) return `for (const ${vv} of rt.values(${c})) { rt.tick(${s.ctx}); ${this.match(e.value, vv, s, k)} }`;
+          const kk = this.fresh("k");
           const inner = this.match(e.value, vv, s, (s2) => (e.key ? this.match(e.key, kk, s2, k) : k(s2)));
           return `for (const [${kk}, ${vv}] of rt.entries(${c})) { rt.tick(${s.ctx}); ${inner} }`;
         });

@@ -16,6 +16,7 @@ import {
   objectGet,
   SetValue,
   sortedEntries,
+  sortedKeys,
   stringifyValue,
   type ObjectValue,
   type Value,
@@ -48,6 +49,7 @@ export interface QueryState {
 }
 
 export const UNDEF = Symbol("undefined");
+const NONE: readonly Value[] = Object.freeze([]);
 export const NOT_MOCKED = Symbol("not mocked");
 
 /** A compiled node: its rules' value (without children or base data). */
@@ -71,8 +73,28 @@ export class Runtime {
   readonly NOT_MOCKED = NOT_MOCKED;
   private readonly docCache = new WeakMap<Ctx, Map<string, Value | typeof UNDEF>>();
   private readonly evaluating = new WeakMap<Ctx, Set<string>>();
+  /**
+   * The values of nodes that depend on data alone (the fixed-rules stage), by node id, kept for the program's life
+   * once computed without an error: one list for strict built-in errors, one for lax (an error is undefined).
+   */
+  private readonly keptStrict: unknown[] = [];
+  private readonly keptLax: unknown[] = [];
 
   constructor(readonly program: Program) {}
+
+  /** The kept values of fixed nodes for a context's strictness (read only where no `with` replaces anything). */
+  kept(ctx: Ctx): unknown[] {
+    return ctx.query.strict ? this.keptStrict : this.keptLax;
+  }
+
+  /**
+   * A fixed node's value as kept (UNDEF for undefined). Not copied, not frozen: values are immutable, nothing in the
+   * engine changes one once built, and callers get the same value on every evaluation (freezing would make every
+   * toJSON of it slower: V8 copies frozen objects on a slow path).
+   */
+  keep(v: Value | undefined): unknown {
+    return v === undefined ? UNDEF : v;
+  }
 
   // -------------------------------------------------------------------------------------------------------------
   // values
@@ -95,6 +117,18 @@ export class Runtime {
     if (Array.isArray(v)) return v.map((x, i) => [i, x]);
     if (v instanceof SetValue) return v.sorted().map((x) => [x, x]);
     return sortedEntries(v as ObjectValue);
+  }
+
+  /** The values of a collection in Rego's order (its keys not needed); nothing for other values. Read only. */
+  values(v: Value | undefined): readonly Value[] {
+    if (v === undefined || v === null || typeof v !== "object") return NONE;
+    if (Array.isArray(v)) return v;
+    if (v instanceof SetValue) return v.sorted();
+    if (v instanceof MapObject) return sortedEntries(v).map((e) => e[1]);
+    const keys = sortedKeys(v);
+    const out: Value[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = v[keys[i]!]!;
+    return out;
   }
 
   isCollection(v: Value | undefined): boolean {

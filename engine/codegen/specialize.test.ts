@@ -44,14 +44,33 @@ all_v4 if net.cidr_contains("0.0.0.0/0", input.ip)
 under_with if in_group("admins") with input.user as "ann"
 
 mocked if admin with data.s.in_group as true
+
+types := [is_string(input.x), is_number(input.x), is_boolean(input.x), is_null(input.x), is_array(input.x), is_object(input.x), is_set(input.x)]
+
+type_of_set := [is_set({input.x}), is_object({input.x}), is_array({input.x})]
+
+mocked_type if is_string(input.x) with is_string as false
+
+literal := {"a": input.x, "__proto__": input.x, "1": [input.x], "b": {"c": input.x}}
+
+literal_keys := [k | some k, _ in {"z": input.x, "a": 1, "__proto__": 2}]
+
+computed := {input.x: 1, "k": input.x}
+
+values_in := [v | some v in {"b": input.x, "a": 2}]
+
+values_in_set := [v | some v in {input.x, "b", "a"}]
 `;
 
-const PATHS = ["admin", "both", "eq_string", "eq_number", "neq_null", "eq_bool", "in_small", "in_array", "unify_string", "blocked", "corp", "all_v4", "under_with", "mocked"];
+const PATHS = [
+  "admin", "both", "eq_string", "eq_number", "neq_null", "eq_bool", "in_small", "in_array", "unify_string", "blocked", "corp", "all_v4", "under_with", "mocked",
+  "types", "type_of_set", "mocked_type", "literal", "literal_keys", "computed", "values_in", "values_in_set",
+];
 
 function outcome(f: () => Value | undefined): unknown {
   try {
     const v = f();
-    return { value: v === undefined ? "<undefined>" : JSON.parse(JSON.stringify(toJSON(v))) };
+    return { value: v === undefined ? "<undefined>" : JSON.parse(JSON.stringify(toJSON(v), (_k, x: unknown) => (typeof x === "bigint" ? `${x}n` : x))) };
   } catch (e) {
     if (e instanceof EvalError) return { error: e.code };
     throw e;
@@ -69,10 +88,13 @@ describe("specialized code ≡ reference interpreter", () => {
     expect(source).toContain("// data.groups[input.user]: looked up once per evaluation");
     expect(source).toContain('r === "1"'.slice(1)); // `x === "1"`, not rt.eq
     expect(source).toContain("rt.cidr4Contains(");
+    expect(source).toMatch(/typeof \w+ === "string"/); // is_string inline
+    expect(source).toMatch(/\{ "a": \w+, "__proto__"|rt\.obj\(\[\["a"/); // no literal with a __proto__ key
+    expect(source).toContain("of rt.values(");
   });
 
   it("answers as the reference for generated inputs", () => {
-    const scalar = fc.constantFrom<unknown>("1", 1, 1.0, "a", "b", true, false, null, ["a"], { a: 1 });
+    const scalar = fc.constantFrom<unknown>("1", 1, 1.0, "a", "b", true, false, null, ["a"], { a: 1 }, 2n ** 70n, 1.5);
     const ip = fc.oneof(
       fc.constantFrom("10.1.2.3", "192.168.100.7", "192.168.101.7", "010.1.2.3", "10.01.2.3", "10.1.2", "10.1.2.3.4", "256.1.1.1"),
       fc.constantFrom("::ffff:10.1.2.3", "::1", "10.0.0.0/16", "", "1.2.3.04", 7, null),
@@ -84,7 +106,7 @@ describe("specialized code ≡ reference interpreter", () => {
         for (const p of PATHS) {
           const compiled = outcome(() => policy.evaluate(["s", p], { input: input as Value }));
           const reference = outcome(() => policy.evaluate(["s", p], { input: input as Value, engine: "reference" }));
-          expect(compiled, `data.s.${p} for ${JSON.stringify(input)}`).toEqual(reference);
+          expect(compiled, `data.s.${p} for ${JSON.stringify(input, (_k, x: unknown) => (typeof x === "bigint" ? `${x}n` : x))}`).toEqual(reference);
         }
       }),
       { seed: 20261122, numRuns: 300 },

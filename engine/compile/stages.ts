@@ -10,7 +10,9 @@ import { checkBodySafety, checkComprehensions, requireBound, type ArityOf } from
 import { checkSchemas } from "./schema-check.js";
 import { checkStrict } from "./strict.js";
 import { checkTypes } from "./types.js";
-import { walkRule, walkTerm } from "./walk.js";
+import { dataRefs, reachable } from "./deps.js";
+import { findFixedNodes } from "./fixed.js";
+import { walkRule } from "./walk.js";
 
 export interface CompileState {
   modules: A.Module[];
@@ -21,6 +23,8 @@ export interface CompileState {
   entries: RuleEntry[];
   /** Rule indexes by node (the index stage; the compiled engine uses them). */
   indexes?: RuleIndexes;
+  /** Dotted paths of the nodes whose value depends on data alone (the fixed-rules stage): computed once per policy. */
+  fixed?: ReadonlySet<string>;
   errors: CompileError[];
 }
 
@@ -40,6 +44,10 @@ export const STAGES: readonly Stage[] = [
   { name: "schema check: input references against the METADATA schemas (strict)", run: (s) => checkSchemas(s), when: (s) => s.strict },
   { name: "strict checks: unused imports, variables and arguments, shadowing, deprecated built-ins", run: checkStrict, when: (s) => s.strict },
   { name: "index rules: bodies by the constants an input field must equal", run: (s) => void (s.indexes = buildIndexes(s.rules, s.entries)) },
+  {
+    name: "fixed rules: values that depend on data alone (no input, no non-deterministic built-in, no with), computed once per policy",
+    run: (s) => void (s.fixed = findFixedNodes(s.rules, s.builtins)),
+  },
 ];
 
 export function compileStages(modules: A.Module[], builtins: BuiltinRegistry, options: { strict?: boolean } = {}): CompileState {
@@ -176,43 +184,6 @@ function checkRecursion(state: CompileState): void {
     state2.set(p, "done");
   };
   for (const p of paths.keys()) visit(p);
-}
-
-/**
- * Adds to `out`, in the tree's pre-order, the rule nodes a data reference (strings, `null` for a computed element)
- * can reach from `node` at depth `i`: a node with rules on the way (the reference reads into its document), and
- * from the reference's end every node with rules below (the reference reads all their documents).
- */
-function reachable(node: RuleNode, ref: readonly (string | null)[], i: number, out: Set<RuleNode>): void {
-  if (node.rules.length > 0) out.add(node);
-  if (i === ref.length) {
-    for (const c of node.children.values()) reachable(c, ref, i, out);
-    return;
-  }
-  const name = ref[i];
-  if (name === null) {
-    for (const c of node.children.values()) reachable(c, ref, i + 1, out);
-    return;
-  }
-  const c = node.children.get(name!);
-  if (c) reachable(c, ref, i + 1, out);
-}
-
-/** The data references and function calls of a rule, as paths below `data` (`null` where computed). */
-function dataRefs(rule: A.Rule): (string | null)[][] {
-  const out: (string | null)[][] = [];
-  const visit = (t: A.Term): boolean => {
-    if (t.kind === "var" && t.name === "data") out.push([]);
-    else if (t.kind === "call" && t.name[0] === "data") out.push(t.name.slice(1));
-    else if (t.kind === "ref" && t.head.kind === "var" && t.head.name === "data") {
-      out.push(t.path.map((p) => (p.kind === "string" ? p.value : null)));
-      for (const p of t.path) walkTerm(p, visit); // the head is this reference, not all of `data`
-      return false;
-    }
-    return true;
-  };
-  walkRule(rule, visit);
-  return out;
 }
 
 /** Calls in a rule; `isStatement` for a call that is a whole literal (it may take an output argument). */

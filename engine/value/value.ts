@@ -6,7 +6,8 @@
 // - objects with only string keys are plain JS objects (so JSON input needs no conversion);
 // - objects with other keys are `MapObject`; sets are `SetValue`;
 // - `undefined` is Rego's undefined: not a value, it passes through operators and makes expressions fail.
-// Values are immutable once built.
+// Values are immutable once built, and shared: the compiled engine returns the same value object for a rule that
+// depends on data alone on every evaluation, base data and constants are shared too. Nothing may change a value.
 
 export type Value = null | boolean | number | bigint | string | Value[] | SetValue | MapObject | PlainObject;
 export interface PlainObject {
@@ -43,6 +44,8 @@ function compositeKey(v: Value[] | SetValue | MapObject | PlainObject): string {
   return "<" + entries.join(",") + ">";
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export class SetValue {
   // strings (the usual members) are kept by themselves, other members by their canonical key
   private readonly strings = new Set<string>();
@@ -71,7 +74,10 @@ export class SetValue {
     else this.others.set(keyOf(v), v);
     this.sortedCache = undefined;
   }
-  *values(): IterableIterator<Value> {
+  values(): IterableIterator<Value> {
+    return this.others.size === 0 ? this.strings.values() : this.allValues();
+  }
+  private *allValues(): IterableIterator<Value> {
     yield* this.strings;
     yield* this.others.values();
   }
@@ -81,10 +87,26 @@ export class SetValue {
   }
   /** Members in Rego's order (the order OPA iterates and prints sets in). */
   sorted(): Value[] {
-    return (this.sortedCache ??= [...this.values()].sort(compare));
+    if (this.sortedCache === undefined) {
+      const out: Value[] = Array.from(this.strings);
+      if (this.others.size === 0) {
+        // without surrogates UTF-16 units are code points: the built-in order is Rego's (and much faster on long
+        // strings with common prefixes); a scan for surrogates costs nothing on one-byte strings
+        if ((out as string[]).some((x) => SURROGATE.test(x))) out.sort(compareStrings as (a: Value, b: Value) => number);
+        else out.sort();
+      } else {
+        for (const v of this.others.values()) out.push(v);
+        out.sort(compare);
+      }
+      this.sortedCache = out;
+    }
+    return this.sortedCache;
   }
   sortedKeys(): string[] {
-    return [...this.keys()].sort();
+    const out: string[] = [];
+    for (const s of this.strings) out.push("s" + s);
+    for (const k of this.others.keys()) out.push(k);
+    return out.sort();
   }
 }
 
@@ -141,9 +163,22 @@ export function objectEntries(obj: ObjectValue): [Value, Value][] {
 
 /** Entries in Rego's order (sorted by key), the order OPA iterates objects in. */
 export function sortedEntries(obj: ObjectValue): [Value, Value][] {
-  const entries = objectEntries(obj);
-  if (obj instanceof MapObject) return entries.sort((a, b) => compare(a[0], b[0]));
-  return entries.sort((a, b) => compareStrings(a[0] as string, b[0] as string));
+  if (obj instanceof MapObject) return objectEntries(obj).sort((a, b) => compare(a[0], b[0]));
+  const keys = sortedKeys(obj);
+  const out: [Value, Value][] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = [keys[i]!, obj[keys[i]!]!];
+  return out;
+}
+
+/** A plain object's keys in Rego's order (by code point); already sorted keys (the usual case) are only checked. */
+export function sortedKeys(obj: PlainObject): string[] {
+  const keys = Object.keys(obj);
+  return isSorted(keys) ? keys : keys.sort(compareStrings);
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareStrings(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
 }
 
 /** Builds an object from entries, choosing the representation (plain when every key is a string). */
@@ -248,6 +283,21 @@ export function compare(a: Value, b: Value): number {
 /** Strings compare by code point (Go compares UTF-8 bytes, which orders the same way). */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // the first UTF-16 unit that differs: outside the surrogates, units order as code points do
+    if (x < 0xd800 || x > 0xdfff) {
+      if (y < 0xd800 || y > 0xdfff) return x < y ? -1 : 1;
+    }
+    return compareCodePoints(a, b);
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.codePointAt(i)!;
@@ -334,35 +384,106 @@ function exactIntegerFromDecimal(raw: string): bigint | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // JSON
 
-/** Converts parsed JSON (or YAML) into a Value: plain objects stay as they are, nested values are checked. */
+/**
+ * Converts parsed JSON (or YAML) into a Value. A tree that already is one (plain objects, arrays, strings, booleans,
+ * numbers; no `undefined` members) is checked and returned as it is, not copied: the caller must not change it while
+ * the Value is in use (an input for one evaluation, say). Anything else is converted as `copyFromJSON` does.
+ */
 export function fromJSON(v: unknown): Value {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return normalizeBig(v);
-  if (Array.isArray(v)) return v.map(fromJSON);
-  if (typeof v === "object") {
-    const b = new ObjectBuilder();
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) b.set(k, fromJSON(x));
-    return b.build();
+  return isJSONValue(v) ? (v as Value) : copyFromJSON(v);
+}
+
+/** Whether a JSON tree is a Value as it is (see fromJSON). */
+function isJSONValue(v: unknown): boolean {
+  if (typeof v !== "object") return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+  return v === null || isJSONCollection(v);
+}
+
+/** isJSONValue of an array or object; scalar members are tested here (most members are). */
+function isJSONCollection(v: object): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === "string" || typeof x === "number" || typeof x === "boolean" || x === null) continue;
+      if (typeof x !== "object" || !isJSONCollection(x)) return false;
+    }
+    return true;
   }
-  throw new TypeError(`not a JSON value: ${typeof v}`);
+  if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k in v) {
+    const x: unknown = (v as Record<string, unknown>)[k];
+    if (typeof x === "string" || typeof x === "number" || typeof x === "boolean" || x === null) continue;
+    if (typeof x !== "object" || !isJSONCollection(x)) return false;
+  }
+  return true;
+}
+
+/**
+ * Converts parsed JSON (or YAML) into a new Value, sharing nothing with the tree but strings: plain objects for
+ * objects (own enumerable properties; those holding `undefined` left out), bigints normalized, anything else a
+ * TypeError. For values that outlive the caller's tree (a policy's data).
+ */
+export function copyFromJSON(v: unknown): Value {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+    case "number":
+      return v;
+    case "bigint":
+      return normalizeBig(v);
+    case "object": {
+      if (v === null) return null;
+      if (Array.isArray(v)) return v.map(copyFromJSON);
+      const src = v as Record<string, unknown>;
+      const out: PlainObject = {};
+      const keys = Object.keys(src);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const x = src[k];
+        if (x === undefined) continue;
+        if (k === "__proto__") Object.defineProperty(out, k, { value: copyFromJSON(x), enumerable: true, writable: true, configurable: true });
+        else out[k] = copyFromJSON(x);
+      }
+      return out;
+    }
+    default:
+      throw new TypeError(`not a JSON value: ${typeof v}`);
+  }
 }
 
 /** The JSON form OPA prints: sets as sorted arrays, object keys sorted, non-string keys as their JSON text. */
 export function toJSON(v: Value): unknown {
-  switch (typeof v) {
-    case "bigint":
-      return v;
-    case "object":
-      if (v === null) return null;
-      if (Array.isArray(v)) return v.map(toJSON);
-      if (v instanceof SetValue) return v.sorted().map(toJSON);
-      return Object.fromEntries(
-        sortedEntries(v).map(([k, x]) => [typeof k === "string" ? k : stringifyValue(k), toJSON(x)]),
-      );
-    default:
-      return v;
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map(toJSON);
+  if (v instanceof SetValue) return v.sorted().map(toJSON);
+  if (v instanceof MapObject) {
+    return Object.fromEntries(sortedEntries(v).map(([k, x]) => [typeof k === "string" ? k : stringifyValue(k), toJSON(x)]));
   }
+  // keys in order already (the usual case): a copy made at once, its collections converted in place
+  const copy: Record<string, unknown> = { ...v };
+  let prev: string | undefined;
+  let sorted = true;
+  for (const k in copy) {
+    if (prev !== undefined && compareStrings(prev, k) > 0) {
+      sorted = false;
+      break;
+    }
+    prev = k;
+    const x = copy[k];
+    if (typeof x !== "object" || x === null || !Object.hasOwn(copy, k)) continue;
+    if (k === "__proto__") Object.defineProperty(copy, k, { value: toJSON(x as Value), enumerable: true, writable: true, configurable: true });
+    else copy[k] = toJSON(x as Value);
+  }
+  if (sorted) return copy;
+  const keys = Object.keys(v);
+  keys.sort(compareStrings);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === "__proto__") Object.defineProperty(out, k, { value: toJSON(v[k]!), enumerable: true, writable: true, configurable: true });
+    else out[k] = toJSON(v[k]!);
+  }
+  return out;
 }
 
 /** JSON text of a value (bigints written exactly). */
