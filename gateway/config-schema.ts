@@ -169,7 +169,7 @@ export const CONFIG_SCHEMA = {
       description: "Where audit records (and approvals, sessions) are kept.",
       properties: {
         type: { enum: ["sqlite", "postgres"], description: "`sqlite` (embedded, the default) or `postgres` (several instances)." },
-        path: { type: "string", minLength: 1, description: "The SQLite file (default `.guard/guard.db`)." },
+        path: { type: "string", minLength: 1, description: "The SQLite file (default `.guard/guard.db`); recorded sessions go to a second file beside it (`guard.sessions.db`)." },
         url: { type: "string", pattern: "^postgres(ql)?://", "x-message": "must be a postgres:// URL", description: "The PostgreSQL URL, with `type: postgres`." },
         schema: { type: "string", pattern: "^[a-z_][a-z0-9_]*$", "x-message": "must be a lower-case SQL name", description: "The PostgreSQL schema (default `guard`)." },
       },

@@ -3,9 +3,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { openSqliteStore } from "./sqlite.js";
+import { SESSIONS_SQLITE_MIGRATION } from "./sessions-sqlite.js";
+import { openSqliteStore, sessionsFileOf } from "./sqlite.js";
 import { sessionExchange, sessionStoreContract, type SessionHarness } from "./test/sessions-contract.js";
 import type { Store } from "./types.js";
+
+function removeSessionsFile(mainFile: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(sessionsFileOf(mainFile) + suffix, { force: true });
+}
+
+const auditEntry = (decisionId: string) => ({
+  time: "2026-11-21T09:00:00.000Z",
+  decisionId,
+  subject: "s",
+  repository: "r",
+  connection: "claude",
+  request: { method: "POST", path: "/claude/v1/messages", size: 2, bodySha256: null },
+  decision: "allow" as const,
+  reasons: [],
+  bundleRevision: "abc",
+  latencyMs: 1,
+});
 
 async function harness(): Promise<SessionHarness> {
   const dir = mkdtempSync(join(tmpdir(), "guard-sessions-"));
@@ -19,7 +37,11 @@ async function harness(): Promise<SessionHarness> {
       return s;
     },
     async sql(text) {
-      raw ??= new Database(path);
+      // the main file, with the sessions file attached: unqualified names find the sessions tables there
+      if (!raw) {
+        raw = new Database(path);
+        raw.prepare("ATTACH DATABASE ? AS sessions_file").run(sessionsFileOf(path));
+      }
       return raw.prepare(text).all() as Record<string, unknown>[];
     },
     async cleanup() {
@@ -33,18 +55,57 @@ async function harness(): Promise<SessionHarness> {
 describe("SQLite session store", () => {
   sessionStoreContract(harness);
 
-  it("upgrades a store made before sessions (version 1 only) and keeps its audit log", async () => {
+  it("upgrades a store made before sessions (versions 1 and 2 only) and keeps its audit log", async () => {
     const h = await harness();
     try {
       const s = await h.open();
+      const record = await s.audit.append(auditEntry("before-upgrade"));
       await s.close();
-      const db = new Database(join((await h.sql("PRAGMA database_list"))[0]!.file as string));
-      db.exec("DROP TABLE session_exchanges; DROP TABLE sessions; DELETE FROM schema_migrations WHERE version = 3");
+      const file = (await h.sql("PRAGMA database_list"))[0]!.file as string;
+      const db = new Database(file);
+      db.exec("DELETE FROM schema_migrations WHERE version IN (3, 4)");
       db.close();
+      removeSessionsFile(file);
       const again = await h.open();
       await again.sessions.append([sessionExchange({ sessionId: "after-upgrade" })]);
       expect((await again.sessions.list()).map((x) => x.id)).toEqual(["after-upgrade"]);
-      expect((await h.sql("SELECT version FROM schema_migrations")).map((r) => r.version)).toContain(3);
+      expect((await h.sql("SELECT version FROM main.schema_migrations")).map((r) => r.version)).toEqual(expect.arrayContaining([3, 4]));
+      expect((await again.audit.query({})).map((r) => r.hash)).toEqual([record.hash]);
+      expect((await again.audit.verify()).ok).toBe(true);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it("moves the sessions a store kept in its main file (schema version 3) to the sessions file, once", async () => {
+    const h = await harness();
+    try {
+      const s = await h.open();
+      const old = [1, 2, 3].map((m) => sessionExchange({ sessionId: "old", time: `2026-11-21T10:00:0${m}.000Z` }));
+      const seqs = await s.sessions.append(old);
+      await s.close();
+      // The version-3 layout: the sessions tables and their rows in the main file, no sessions file.
+      const file = (await h.sql("PRAGMA database_list"))[0]!.file as string;
+      const db = new Database(file);
+      db.prepare("ATTACH DATABASE ? AS s").run(sessionsFileOf(file));
+      db.exec(SESSIONS_SQLITE_MIGRATION);
+      db.exec("INSERT INTO main.sessions SELECT * FROM s.sessions; INSERT INTO main.session_exchanges SELECT * FROM s.session_exchanges");
+      db.exec("DELETE FROM main.schema_migrations WHERE version = 4; DETACH DATABASE s");
+      db.close();
+      removeSessionsFile(file);
+      const again = await h.open();
+      const back = await again.sessions.exchanges("old");
+      expect(back.map((x) => x.seq)).toEqual(seqs);
+      expect(back.map(({ seq: _seq, bytes: _bytes, ...x }) => x)).toEqual(old);
+      expect((await again.sessions.list()).map((x) => [x.id, x.exchanges])).toEqual([["old", 3]]);
+      // gone from the main file; later appends number on from the moved ones
+      expect(await h.sql("SELECT name FROM main.sqlite_master WHERE name LIKE 'session%'")).toEqual([]);
+      const [next] = await again.sessions.append([sessionExchange({ sessionId: "new" })]);
+      expect(next!).toBeGreaterThan(Math.max(...seqs));
+      await again.close();
+      // opened again: nothing moved twice
+      const third = await h.open();
+      expect(await third.sessions.exchanges("old")).toHaveLength(3);
     } finally {
       await h.cleanup();
     }

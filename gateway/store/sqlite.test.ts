@@ -43,7 +43,9 @@ describe("SQLite store", () => {
     try {
       await h.open();
       expect(await h.sql("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-      expect(await h.sql("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]); // audit, approvals, sessions
+      expect(await h.sql("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]); // audit, approvals, sessions, sessions in their own file
+      // the sessions are in their own file, not in this one
+      expect(await h.sql("SELECT name FROM sqlite_master WHERE name LIKE 'session%'")).toEqual([]);
       const indexes = (await h.sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log' AND name LIKE 'audit_log_%'")).map((r) => r.name);
       expect(indexes.sort()).toEqual(["audit_log_connection", "audit_log_decision", "audit_log_repository", "audit_log_subject", "audit_log_time"]);
       const plan = await h.sql("EXPLAIN QUERY PLAN SELECT seq FROM audit_log WHERE subject = 'x' ORDER BY seq DESC LIMIT 10");

@@ -1,8 +1,12 @@
-// The embedded store: one SQLite file (default `.guard/guard.db`), through better-sqlite3.
+// The embedded store: SQLite through better-sqlite3, in two files: the audit log and approvals in one (default
+// `.guard/guard.db`), the recorded sessions in another beside it (`.guard/guard.sessions.db`), so that recording
+// never holds the lock an audit append waits for (SQLite has one writer per file, and a writer that finds the lock
+// taken sleeps for milliseconds) and an audit commit's fsync covers audit pages only.
 //
 // WAL journal, synchronous=FULL: an append returns once its transaction is in the WAL and fsynced, so an
 // acknowledged record survives the process being killed (and the machine losing power). Appends take the write
 // lock (BEGIN IMMEDIATE) before reading the chain head, so two processes sharing the file still make one chain.
+// Sessions are a replay aid: synchronous=NORMAL (a process crash loses nothing, a power cut may lose the last ones).
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
@@ -51,11 +55,21 @@ const MIGRATIONS: { version: number; sql: string }[] = [
     `,
   },
   { version: 2, sql: SQLITE_APPROVALS_MIGRATION },
-  // sessions (sessions-sql.ts)
+  // sessions (sessions-sql.ts), in this file until version 4
   { version: 3, sql: SESSIONS_SQLITE_MIGRATION },
+  // sessions moved to the sessions file (their rows copied there first: moveSessions)
+  { version: 4, sql: "DROP TABLE IF EXISTS main.session_exchanges; DROP TABLE IF EXISTS main.sessions;" },
 ];
 
+/** The sessions file's schema (its own schema_migrations): the same tables, numbered as in the main file. */
+const SESSIONS_FILE_MIGRATIONS: { version: number; sql: string }[] = [{ version: 3, sql: SESSIONS_SQLITE_MIGRATION }];
+
 export const SQLITE_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** Where a store's sessions are kept: `guard.db` → `guard.sessions.db` (any other name: `NAME.sessions`). */
+export function sessionsFileOf(file: string): string {
+  return file.endsWith(".db") ? `${file.slice(0, -3)}.sessions.db` : `${file}.sessions`;
+}
 
 export interface SqliteStoreOptions {
   /** Fail when the file does not exist instead of creating it (and its directory): for `guard audit`. */
@@ -72,20 +86,32 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     if (options.mustExist && !existsSync(file)) throw new Error(`no SQLite store at ${file}`);
     mkdirSync(dirname(file), { recursive: true });
   }
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
   const db = new Database(file, { fileMustExist: !memory && options.mustExist === true });
+  let sessionsDb: Database.Database | undefined;
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     if (!memory) db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
-    migrate(db);
+    // In memory the sessions stay in the one database (nothing to move, no writer threads).
+    migrate(db, memory ? MIGRATIONS.filter((m) => m.version < 4) : MIGRATIONS.filter((m) => m.version !== 4));
+    if (!memory) {
+      sessionsDb = new Database(sessionsFileOf(file));
+      sessionsDb.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      sessionsDb.pragma("journal_mode = WAL");
+      sessionsDb.pragma("synchronous = NORMAL");
+      migrate(sessionsDb, SESSIONS_FILE_MIGRATIONS);
+      moveSessions(db, sessionsFileOf(file));
+    }
   } catch (e) {
+    sessionsDb?.close();
     db.close();
     throw e;
   }
-  return new SqliteStore(db, file, memory, options.busyTimeoutMs ?? 5000);
+  return new SqliteStore(db, sessionsDb ?? db, file, memory, busyTimeoutMs);
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: Database.Database, migrations: { version: number; sql: string }[]): void {
   db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
   db.transaction(() => {
     const applied = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
@@ -94,12 +120,35 @@ function migrate(db: Database.Database): void {
       throw new Error(`the store's schema is version ${current}, newer than this guard's (${SQLITE_SCHEMA_VERSION}): upgrade guard`);
     }
     // in version order, each one not applied yet (a version added later below one already applied still runs)
-    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, new Date().toISOString());
     }
   }).immediate();
+}
+
+/**
+ * Version 4: the sessions recorded in the main file (versions 3 and up, before this one) are copied to the sessions
+ * file and dropped from the main file, in one transaction; done once (another process opening the store at the
+ * same time waits for the lock and then finds it done).
+ */
+function moveSessions(db: Database.Database, sessionsFile: string): void {
+  const done = () => db.prepare("SELECT 1 FROM schema_migrations WHERE version = 4").get() !== undefined;
+  if (done()) return;
+  db.prepare("ATTACH DATABASE ? AS sessions_file").run(sessionsFile);
+  try {
+    db.transaction(() => {
+      if (done()) return;
+      const has = (t: string) => db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
+      if (has("sessions")) db.exec("INSERT OR IGNORE INTO sessions_file.sessions SELECT * FROM main.sessions");
+      if (has("session_exchanges")) db.exec("INSERT OR IGNORE INTO sessions_file.session_exchanges SELECT * FROM main.session_exchanges");
+      db.exec(MIGRATIONS.find((m) => m.version === 4)!.sql);
+      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (4, ?)").run(new Date().toISOString());
+    }).immediate();
+  } finally {
+    db.exec("DETACH DATABASE sessions_file");
+  }
 }
 
 class SqliteStore implements Store {
@@ -111,22 +160,25 @@ class SqliteStore implements Store {
   private readonly log: SqliteAuditLog;
   private readonly sessionsWriter: SqliteWriter<SessionExchange | ExchangeData, number> | undefined;
 
+  /** `sessionsDb`: the sessions file's connection (in memory: `db` itself). */
   constructor(
     private readonly db: Database.Database,
+    private readonly sessionsDb: Database.Database,
     file: string,
     memory: boolean,
     busyTimeoutMs: number,
   ) {
     this.audit = this.log = new SqliteAuditLog(db, file, memory, busyTimeoutMs);
     this.approvals = new SqliteApprovalStore(db);
-    // Session recording is a replay aid, not the record of decisions: its writer thread commits without waiting for
-    // fsync (WAL, synchronous=NORMAL: a process crash loses nothing, a power cut may lose the last exchanges).
+    // Session recording is a replay aid, not the record of decisions: its writer thread (on the sessions file)
+    // commits without waiting for fsync (WAL, synchronous=NORMAL: a process crash loses nothing, a power cut may lose
+    // the last exchanges).
     if (!memory) {
-      const writer = new SqliteWriter<SessionExchange | ExchangeData, number>(file, busyTimeoutMs, "sessions");
+      const writer = new SqliteWriter<SessionExchange | ExchangeData, number>(sessionsFileOf(file), busyTimeoutMs, "sessions");
       this.sessionsWriter = writer;
       // Untrimmed exchanges are trimmed in the writer thread: the event loop only copies them over.
       this.sessions = new SqliteSessionStore(
-        db,
+        sessionsDb,
         (xs) => writer.write(xs),
         (xs, trim) => writer.write(xs, { trim }),
       );
@@ -141,6 +193,7 @@ class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.log.close();
     await this.sessionsWriter?.close();
+    if (this.sessionsDb !== this.db && this.sessionsDb.open) this.sessionsDb.close();
     if (this.db.open) this.db.close();
   }
 }
