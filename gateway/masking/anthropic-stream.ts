@@ -111,7 +111,7 @@ export class AnthropicStreamMasker {
   async *run(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
     try {
       for await (const chunk of source) {
-        const out = await this.events(this.parser.push(chunk));
+        const out = this.fastPath ? await this.text(this.parser.decode(chunk)) : await this.events(this.parser.push(chunk));
         if (out) yield out;
       }
       const out = (await this.events(this.parser.end())) + this.finish();
@@ -133,11 +133,48 @@ export class AnthropicStreamMasker {
   private out = "";
 
   private async events(events: SseEvent[]): Promise<string> {
-    this.out = "";
-    try {
+    return this.batch(async () => {
       for (const ev of events) {
         if (!(this.fastPath && this.fastDelta(ev))) await this.event(ev);
       }
+    });
+  }
+
+  /**
+   * A decoded chunk of the upstream (the fast path): at each event boundary (the parser holding nothing of an event),
+   * an event in the exact bytes Anthropic sends a text or thinking delta in, `event: content_block_delta\ndata: {…}\n\n`
+   * with a valid string literal, is taken whole by one sticky regex (FAST_EVENT), without the line parser; the rest goes
+   * to the parser an event at a time. The parser would give that event (with the same `event` and `data`; its `id` and
+   * `retry` fastDelta does not read) and leave the same state (skipEvent), so the outcome is the same.
+   */
+  private async text(text: string): Promise<string> {
+    return this.batch(async () => {
+      const n = text.length;
+      let pos = 0;
+      while (pos < n) {
+        if (this.parser.idle) {
+          const m = fastEvent(text, pos);
+          if (m && this.takeDelta("content_block_delta", m[1]!, m[2] === "text" ? "text_delta" : "thinking_delta", m[4]!, m[4]!.includes("\\"))) {
+            this.parser.skipEvent();
+            pos = FAST_EVENT.lastIndex;
+            continue;
+          }
+        }
+        const blank = text.indexOf("\n\n", pos);
+        const end = blank < 0 ? n : blank + 2;
+        for (const ev of this.parser.feedText(pos === 0 && end === n ? text : text.slice(pos, end))) {
+          if (!this.fastDelta(ev)) await this.event(ev);
+        }
+        pos = end;
+      }
+    });
+  }
+
+  /** Runs the handling of a batch of events; returns what it emitted (also, on failure, in the Fail's `partial`). */
+  private async batch(run: () => Promise<void>): Promise<string> {
+    this.out = "";
+    try {
+      await run();
       this.flushPending();
     } catch (e) {
       if (e instanceof Fail) {
@@ -183,13 +220,13 @@ export class AnthropicStreamMasker {
    * Consecutive text deltas of one block that arrive in the same network chunk are masked together and re-emitted as
    * one delta (the same joined text; one masker push per chunk instead of one per delta).
    */
-  private pending: { block: TextBlock; event: string; data: Json; delta: Json; texts: string[]; template: string | null } | null = null;
+  private pending: Pending | null = null;
 
   private flushPending(): void {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    const safe = p.block.masker.push(p.texts.length === 1 ? p.texts[0]! : p.texts.join(""));
+    const safe = p.block.masker.push(pendingText(p));
     if (safe === "") return;
     // A delta that arrived in the canonical shape is written by template: the same bytes as emitJson would write.
     if (p.template !== null) this.emit(`${p.template}${JSON.stringify(safe)}}}\n\n`);
@@ -217,23 +254,32 @@ export class AnthropicStreamMasker {
     for (let c = data.charCodeAt(k); c >= 48 && c <= 57; c = data.charCodeAt(++k)) index = index * 10 + (c - 48);
     const deltaType = i - k === TEXT_TAIL.length ? "text_delta" : "thinking_delta";
     if (i > data.length - 3) return false; // the literal's opening quote is the closing one of `"}}`
-    const block = this.blocks.get(index);
+    const text = data.slice(i, data.length - 3);
+    NOT_PLAIN.lastIndex = 0;
+    const special = NOT_PLAIN.exec(text);
+    // A string that does not decode (a quote ends it early, a raw control character, a bad escape) goes the general way.
+    if (special && !validLiteral(text, special.index)) return false;
+    return this.takeDelta(ev.event, index, deltaType, text, special !== null);
+  }
+
+  /**
+   * A text or thinking delta of the fast paths: the event's name, the block index (a number or its digits), the delta
+   * type, the string literal's content (valid; `escaped`: it holds escapes). Taken (true) when block `index` is an open
+   * block of that kind: the content joins the pending texts, decoded when they are flushed (one JSON.parse for a run
+   * of escaped ones). Otherwise false: the event goes the general way.
+   */
+  private takeDelta(event: string, index: number | string, deltaType: "text_delta" | "thinking_delta", text: string, escaped: boolean): boolean {
+    const i = typeof index === "number" ? index : Number(index);
+    const block = this.blocks.get(i);
     if (block?.kind !== "text" || block.deltaType !== deltaType) return false;
-    let text = data.slice(i, data.length - 3);
-    if (NOT_PLAIN.test(text)) {
-      // JSON.parse of the literal alone: it throws on a raw control character or a quote that ends the string early.
-      try {
-        text = JSON.parse(`"${text}"`) as string;
-      } catch {
-        return false;
-      }
-    }
     if (this.pending && this.pending.block !== block) this.flushPending();
-    if (this.pending) this.pending.texts.push(text);
-    else {
-      const template = `${ev.event === "message" ? "" : `event: ${ev.event}\n`}data: ${DELTA_HEAD}${index}${deltaType === "text_delta" ? TEXT_TAIL : THINKING_TAIL}`.slice(0, -1);
-      this.pending = { block, event: ev.event, data: { type: "content_block_delta", index }, delta: { type: deltaType }, texts: [text], template };
+    if (!this.pending) {
+      const template = `${event === "message" ? "" : `event: ${event}\n`}data: ${DELTA_HEAD}${i}${deltaType === "text_delta" ? TEXT_TAIL : THINKING_TAIL}`.slice(0, -1);
+      this.pending = { block, event, data: { type: "content_block_delta", index: i }, delta: { type: deltaType }, texts: [], escaped: [], decoded: 0, template };
     }
+    const p = this.pending;
+    if (escaped) p.escaped.push(p.texts.length);
+    p.texts.push(text);
     return true;
   }
 
@@ -313,8 +359,9 @@ export class AnthropicStreamMasker {
     }
     if (block?.kind === "text" && delta.type === block.deltaType) {
       const text = typeof delta[block.field] === "string" ? (delta[block.field] as string) : "";
-      if (this.pending?.block === block) this.pending.texts.push(text);
-      else this.pending = { block, event: ev.event, data, delta, texts: [text], template: null };
+      if (this.pending?.block !== block) this.pending = { block, event: ev.event, data, delta, texts: [], escaped: [], decoded: 0, template: null };
+      this.pending.texts.push(text);
+      this.pending.decoded++;
       return;
     }
     if (delta.type === "signature_delta") {
@@ -387,13 +434,82 @@ export class AnthropicStreamMasker {
   }
 }
 
+/**
+ * Consecutive text deltas of one block, to be masked together: `texts` holds decoded texts (general path) and JSON
+ * string literal contents (fast path), the latter decoded only if listed in `escaped` (the others are plain: their
+ * content is their value); `decoded` counts the texts of the general path.
+ */
+interface Pending {
+  block: TextBlock;
+  event: string;
+  data: Json;
+  delta: Json;
+  texts: string[];
+  escaped: number[];
+  decoded: number;
+  template: string | null;
+}
+
+/**
+ * The joined text of pending deltas. Escaped literal contents are decoded with JSON.parse: all at once when every
+ * text is a literal content (decoding is per escape, so the decoding of the concatenation of valid contents is the
+ * concatenation of their decodings), else one by one.
+ */
+function pendingText(p: Pending): string {
+  const texts = p.texts;
+  if (p.escaped.length === 0) return texts.length === 1 ? texts[0]! : texts.join("");
+  if (p.decoded === 0) return JSON.parse(`"${texts.length === 1 ? texts[0]! : texts.join("")}"`) as string;
+  for (const i of p.escaped) texts[i] = JSON.parse(`"${texts[i]!}"`) as string;
+  return texts.join("");
+}
+
+/**
+ * Whether a string literal's content (from the index of its first `"`, `\` or control character) is valid JSON, as
+ * JSON.parse would read it: no quote, no raw control character, and only the escapes \" \\ \/ \b \f \n \r \t \uXXXX.
+ */
+function validLiteral(s: string, i: number): boolean {
+  for (const n = s.length; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) {
+      const e = s.charCodeAt(++i);
+      if (e === 117) {
+        for (let k = 1; k <= 4; k++) if (!isHex(s.charCodeAt(i + k))) return false;
+        i += 4;
+      } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) return false;
+    } else if (c === 34 || c < 32) return false;
+  }
+  return true;
+}
+
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
 const DELTA_HEAD = '{"type":"content_block_delta","index":';
 const FAST_DELTA = /\{"type":"content_block_delta","index":(?:0|[1-9][0-9]{0,8}),"delta":\{"type":"(?:text_delta","text|thinking_delta","thinking)":"/y;
+/**
+ * A whole text or thinking delta event in Anthropic's exact bytes, with a valid JSON string literal (exactly the JSON
+ * grammar of a string's content: no quote, backslash or control character but in the escapes \" \\ \/ \b \f \n \r
+ * \t \uXXXX). Groups: the index, the field (text / thinking), the literal's content. One character or one escape per
+ * repetition: unambiguous, so a literal cut by the end of the chunk fails in linear time (a `[^…]+` inside the `*`
+ * would backtrack exponentially).
+ */
+const FAST_EVENT =
+  // eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters: they must be excluded
+  /event: content_block_delta\ndata: \{"type":"content_block_delta","index":(0|[1-9][0-9]{0,8}),"delta":\{"type":"(?:text_delta","(text)|thinking_delta","(thinking))":"((?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"\}\}\n\n/y;
+/** FAST_EVENT's match at `pos` (then FAST_EVENT.lastIndex is its end), or null. */
+function fastEvent(text: string, pos: number): RegExpExecArray | null {
+  FAST_EVENT.lastIndex = pos;
+  try {
+    return FAST_EVENT.exec(text);
+  } catch {
+    return null; // a literal too long for the regex engine's backtrack stack: the parser reads it
+  }
+}
+
 const TEXT_TAIL = ',"delta":{"type":"text_delta","text":"';
 const THINKING_TAIL = ',"delta":{"type":"thinking_delta","thinking":"';
 /** A string literal's content that is not its own value: an escape, a quote (the string may end there), a control character. */
 // eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters: they must be found
-const NOT_PLAIN = /["\\\u0000-\u001f]/;
+const NOT_PLAIN = /["\\\u0000-\u001f]/g;
 
 /** Keys whose values are identifiers or opaque data in content blocks: left as they are. */
 function opaqueOrStructural(key: string): boolean {

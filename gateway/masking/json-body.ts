@@ -16,7 +16,12 @@ export interface JsonMaskOptions {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** out[key] = value, also for the key "__proto__" (an assignment would set the prototype and lose the value). */
+function define(out: Json, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
+}
 
 function opaqueKey(obj: Json, key: string): boolean {
   if (key === "data") return obj.type === "base64" || obj.type === "redacted_thinking";
@@ -28,28 +33,33 @@ function opaqueKey(obj: Json, key: string): boolean {
 export function maskJson(value: unknown, masker: Masker, options: JsonMaskOptions = {}): { value: unknown; hits: MaskHit[] } {
   const counts = new Map<string, number>();
   const skipOpaque = options.skipOpaque !== false;
+  // Copies are made only on the first change (most values have no secret: they come back as they are, no allocation).
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return masker.scanAll(v, 0, counts);
+    if (typeof v !== "object" || v === null) return v;
     if (Array.isArray(v)) {
-      let changed = false;
-      const out = v.map((x) => {
+      let out: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
         const y = walk(x);
-        if (y !== x) changed = true;
-        return y;
-      });
-      return changed ? out : v;
-    }
-    if (isObject(v)) {
-      let changed = false;
-      const out: Json = {};
-      for (const [k, x] of Object.entries(v)) {
-        const y = skipOpaque && opaqueKey(v, k) ? x : walk(x);
-        if (y !== x) changed = true;
-        out[k] = y;
+        if (y !== x) (out ??= v.slice())[i] = y;
       }
-      return changed ? out : v;
+      return out ?? v;
     }
-    return v;
+    const keys = Object.keys(v);
+    let out: Json | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = (v as Json)[k];
+      const y = skipOpaque && opaqueKey(v as Json, k) ? x : walk(x);
+      if (y === x) continue;
+      if (out === null) {
+        out = {};
+        for (const j of keys) define(out, j, (v as Json)[j]);
+      }
+      define(out, k, y);
+    }
+    return out ?? v;
   };
   if (masker.empty) return { value, hits: [] };
   const out = walk(value);

@@ -14,6 +14,8 @@
 // string, and RE2 constructs JS does not read the same way (the `new RegExp(…, "u")` check names them).
 // Errors are returned, never thrown: an invalid mask list must make the gateway fail closed.
 
+import { type CharMask, charMask, FACTOR_SPAN, mayMatch, type Prefilter, prefilterOf } from "./prefilter.js";
+
 export interface MaskRule {
   name: string;
   pattern: string;
@@ -78,6 +80,9 @@ type Node =
   | { k: "look"; behind: boolean; neg: boolean; body: Node }
   | { k: "empty" }
   | { k: "never" };
+
+/** The syntax tree of a pattern (for prefilter.ts). */
+export type SyntaxNode = Node;
 
 const EMPTY: Node = { k: "empty" };
 const NEVER: Node = { k: "never" };
@@ -554,6 +559,10 @@ interface Prepared extends CompiledPattern {
   /** Longest text an attempt can consume before it reads the end (Infinity when unbounded). */
   hitMax: number;
   lookbehind: number;
+  /** Facts every match satisfies, tested before the search (prefilter.ts). */
+  prefilter: Prefilter;
+  /** A bound on the undecided starts from the run of characters the pattern's unbounded part consumes (tailOf). */
+  tail: Tail | null;
 }
 
 function prepare(rule: unknown, index: number): Prepared | MaskCompileError {
@@ -617,7 +626,38 @@ function prepare(rule: unknown, index: number): Prepared | MaskCompileError {
   // A held tail is a prefix that more text could change, or a whole match that ends at the end (held one more push).
   const window = maxLength ?? (Number.isFinite(hitMax) && Number.isFinite(max) ? Math.max(hitMax, max) : DEFAULT_MAX_LENGTH);
   if (window > MAX_WINDOW) return fail(name, `the longest text a stream would hold back is ${window} characters, over ${MAX_WINDOW}: bound the repetitions or set maxLength`);
-  return { name, source, flags, replacement, maxMatch: Number.isFinite(max) ? max : null, window, undecided, undecidedHead: headOf(lead), search: searchSuffix(ast), hitMax, lookbehind };
+  return { name, source, flags, replacement, maxMatch: Number.isFinite(max) ? max : null, window, undecided, undecidedHead: headOf(lead), search: searchSuffix(ast, flags), hitMax, lookbehind, prefilter: prefilterOf(ast, minLen(ast), flags.includes("i")), tail: tailOf(ast, flags) };
+}
+
+/**
+ * A pattern P = A·R (a sequence, no lookahead anywhere) whose first items A are bounded (`before`: their longest text)
+ * and whose rest R is not: R consumes only characters of `run` (the alternation of its atoms). An attempt at s that
+ * reads the end of text[0..n) does so inside A (then s ≥ n − before) or inside R, after A ended at a ≤ s + before, R
+ * having consumed text[a..n) (only lookaheads could read past what is consumed): then text[a..n) is a run of `run`
+ * characters, a ≥ the start r of the run ending at n, and s ≥ r − before. Either way s ≥ r − before. Only kept when
+ * `run` takes no whitespace (so the runs are words, not the whole text: `…://[^\s:/@]+:…`, `…[A-Za-z0-9_-]{20,}`).
+ */
+interface Tail {
+  run: string;
+  before: number;
+}
+
+function tailOf(n: Node, flags: string): Tail | null {
+  if (n.k !== "seq" || hasLookahead(n)) return null;
+  let before = 0;
+  let k = 0;
+  for (; k < n.items.length; k++) {
+    const m = maxLen(n.items[k]!);
+    if (!Number.isFinite(m)) break;
+    before += Math.max(m, 0);
+  }
+  if (k === 0 || k === n.items.length) return null;
+  const atoms = [...atomsOf(seq(n.items.slice(k)), new Set())];
+  if (atoms.length === 0) return null;
+  const run = `(?:${atoms.join("|")})`;
+  const re = new RegExp(run, `${flags}u`);
+  if (re.test(" ") || re.test("\n") || re.test("\t")) return null;
+  return { run, before };
 }
 
 /** Whether every match of n begins with a literal character (so V8 scans for it quickly). */
@@ -651,6 +691,8 @@ interface Search {
    * prefix consumes is a run of them: a match at s with its suffix at t has text[s..t) all matching `run`.
    */
   run: string | null;
+  /** The suffix's Tail. */
+  tail: Tail | null;
 }
 
 /** The atoms (character matchers) a node can consume. */
@@ -699,7 +741,7 @@ function hasLookahead(n: Node): boolean {
  * `\b[\w.-]*(?:password|…)…`), the starts are those of the run of prefix characters that ends at t (found backwards
  * from t), since the prefix consumes only such characters.
  */
-function searchSuffix(ast: Node): Search | null {
+function searchSuffix(ast: Node, flags: string): Search | null {
   if (ast.k !== "seq" || literalLed(ast)) return null;
   let before = 0;
   for (let k = 0; k < ast.items.length; k++) {
@@ -712,7 +754,7 @@ function searchSuffix(ast: Node): Search | null {
       const suffix = seq(ast.items.slice(k));
       const run = Number.isFinite(before) ? null : `(?:${[...atomsOf(prefix, new Set())].join("|")})`;
       if (run === "(?:)") return null;
-      return { source: emit(suffix), before, undecided: emitUndecided(suffix, true), head: headOf(suffix), hitMax: Math.max(0, maxLen(hitEnd(suffix))), run };
+      return { source: emit(suffix), before, undecided: emitUndecided(suffix, true), head: headOf(suffix), hitMax: Math.max(0, maxLen(hitEnd(suffix))), run, tail: tailOf(suffix, flags) };
     }
     const m = maxLen(item);
     if (m < 0) return null;
@@ -723,8 +765,21 @@ function searchSuffix(ast: Node): Search | null {
   return null;
 }
 
+/** The prefilter a rule compiles to (prefilter.ts), or its compile error. For tests. */
+export function prefilterFor(rule: MaskRule): Prefilter | MaskCompileError {
+  const p = prepare(rule, 0);
+  return "message" in p ? p : p.prefilter;
+}
+
+export interface CompileOptions {
+  /** Whether the match search skips patterns whose prefilter fails (prefilter.ts; same results); default true. For tests. */
+  prefilter?: boolean;
+  /** Below this many characters to search, the undecided search does not use the Tail bound (default 256). For tests. */
+  tailMin?: number;
+}
+
 /** Compiles a decision's `mask` list; any invalid entry makes the whole list invalid. */
-export function compileMasks(rules: unknown): CompileResult {
+export function compileMasks(rules: unknown, options: CompileOptions = {}): CompileResult {
   if (rules === undefined || rules === null) return { ok: true, masker: new Masker([]) };
   if (!Array.isArray(rules)) return { ok: false, errors: [{ index: -1, name: null, message: "mask must be a list of {name, pattern, replacement?}" }] };
   const errors: MaskCompileError[] = [];
@@ -734,7 +789,7 @@ export function compileMasks(rules: unknown): CompileResult {
     if ("message" in p) errors.push(p);
     else prepared.push(p);
   });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, masker: new Masker(prepared) };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, masker: new Masker(prepared, options.prefilter ?? true, options.tailMin ?? TAIL_MIN) };
 }
 
 export class MaskingError extends Error {
@@ -761,12 +816,19 @@ interface Runtime {
   /** With an unbounded prefix: one prefix character, sticky (see Search.run). */
   run: RegExp | null;
   suffixHitMax: number;
+  /** The Tail bounds of the pattern and of its suffix: the run (sticky) and `before`. */
+  tail: RegExp | null;
+  tailBefore: number;
+  suffixTail: RegExp | null;
+  suffixTailBefore: number;
   /** Its undecided form U (see emitUndecided), global. */
   und: Undecided;
   hitMax: number;
   window: number;
   name: string;
   replacement: string;
+  /** Facts every match satisfies (null: not used): a pattern whose facts fail on text[from..] is not searched. */
+  prefilter: Prefilter | null;
 }
 
 /** The leftmost match of one pattern at or after `from`: [start, end], or null. */
@@ -788,10 +850,13 @@ function leftmost(p: Runtime, text: string, from: number, viaHeads: boolean): [n
     const m = p.re.exec(text);
     return m ? [m.index, m.index + m[0].length] : null;
   }
-  // Candidates from the suffix: a match at s has its suffix at t ∈ [s, s + before]; the first suffix start t ≥ from
+  // Candidates from the suffix: a match at s has its suffix at t ∈ [s, s + before]; the first suffix start t ≥ lo
   // bounds the leftmost match's start from below by t − before, and any match starting at most t is found in
-  // [max(from, t − before), t]. None there: no match starts ≤ t; go on after t.
+  // [max(lo, t − before), t]. None there: no match starts ≤ t; go on after t. (`x`, where the next suffix is looked
+  // for, may pass `lo`: a head where the suffix does not match is no suffix start, but a match may start before it,
+  // its suffix further on.)
   let x = from;
+  let lo = from;
   for (;;) {
     let t: number;
     if (viaHeads && p.suffixUnd?.hasHead && p.suffixSticky) {
@@ -808,18 +873,21 @@ function leftmost(p: Runtime, text: string, from: number, viaHeads: boolean): [n
       if (!m) return null;
       t = m.index;
     }
-    for (let s = p.run ? runStart(p.run, text, t, x) : Math.max(x, t - p.before); s <= t; s++) {
+    for (let s = p.run ? runStart(p.run, text, t, lo) : Math.max(lo, t - p.before); s <= t; s++) {
       const c = text.charCodeAt(s);
       if (c >= 0xdc00 && c < 0xe000 && s > 0 && isHigh(text.charCodeAt(s - 1))) continue; // inside a surrogate pair
       p.sticky.lastIndex = s;
       const pm = p.sticky.exec(text);
       if (pm) return [s, s + pm[0].length];
     }
-    x = t + 1;
+    x = lo = t + 1;
   }
 }
 
 const isHigh = (c: number) => c >= 0xd800 && c < 0xdc00;
+
+/** Below this many characters to search, the Tail bound is not computed (a regex scan of them costs less). */
+const TAIL_MIN = 256;
 
 /** The code point boundary after the one at t. */
 const after = (text: string, t: number) => (isHigh(text.charCodeAt(t)) && text.charCodeAt(t + 1) >= 0xdc00 && text.charCodeAt(t + 1) < 0xe000 ? t + 2 : t + 1);
@@ -946,13 +1014,17 @@ function firstUndecided(und: RegExp, text: string, x: number, limit: number): nu
 class MatchCache {
   private readonly starts: number[];
   private readonly ends: number[];
+  /** The CharMask of the text, for the prefilters (null when the text is too long for factors to pay off). */
+  private readonly mask: CharMask | null;
   constructor(
     private readonly rt: readonly Runtime[],
     private readonly text: string,
     private readonly viaHeads: boolean,
+    mask: CharMask | null,
   ) {
     this.starts = rt.map(() => -1);
     this.ends = rt.map(() => -1);
+    this.mask = mask;
   }
 
   /** The leftmost match at or after `from` (`from` never decreases between calls), or null. */
@@ -962,7 +1034,9 @@ class MatchCache {
       let start = this.starts[i]!;
       if (start === -2) continue; // no match at or after an earlier `from`
       if (start < from) {
-        const m = leftmost(this.rt[i]!, this.text, from, this.viaHeads);
+        const p = this.rt[i]!;
+        // No match of p starts at or after `from` when its prefilter fails there (nor after a later `from`).
+        const m = p.prefilter && !mayMatch(p.prefilter, this.text, from, this.mask) ? null : leftmost(p, this.text, from, this.viaHeads);
         if (!m) {
           this.starts[i] = -2;
           continue;
@@ -986,8 +1060,15 @@ export class Masker {
   readonly context: number;
   private readonly rt: Runtime[];
   private readonly sticky: (RegExp | undefined)[];
+  /** The shortest match of any pattern (with the prefilter on; else 1). */
+  private readonly minMatch: number;
+  private readonly prefilter: boolean;
 
-  constructor(prepared: Prepared[]) {
+  constructor(
+    prepared: Prepared[],
+    prefilter = true,
+    private readonly tailMin = TAIL_MIN,
+  ) {
     this.patterns = prepared.map(({ name, source, flags, replacement, maxMatch, window }) => ({ name, source, flags, replacement, maxMatch, window }));
     this.window = Math.max(0, ...prepared.map((p) => p.window));
     this.minWindow = Math.min(...prepared.map((p) => p.window));
@@ -1002,13 +1083,20 @@ export class Masker {
       suffixUnd: p.search ? new Undecided(p.search.undecided, p.search.head, p.flags) : null,
       run: p.search?.run ? new RegExp(p.search.run, `${p.flags}uy`) : null,
       suffixHitMax: p.search?.hitMax ?? 0,
+      tail: p.tail ? new RegExp(p.tail.run, `${p.flags}uy`) : null,
+      tailBefore: p.tail?.before ?? 0,
+      suffixTail: p.search?.tail ? new RegExp(p.search.tail.run, `${p.flags}uy`) : null,
+      suffixTailBefore: p.search?.tail?.before ?? 0,
       und: new Undecided(p.undecided, p.undecidedHead, p.flags),
       hitMax: p.hitMax,
       window: p.window,
       name: p.name,
       replacement: p.replacement,
+      prefilter: prefilter ? p.prefilter : null,
     }));
     this.sticky = prepared.map(() => undefined);
+    this.minMatch = prefilter ? Math.min(...prepared.map((p) => p.prefilter.minLength)) : 1;
+    this.prefilter = prefilter;
   }
 
   get empty(): boolean {
@@ -1020,8 +1108,15 @@ export class Masker {
    * patterns' heads, whose matches the undecided search (undecidedFrom, on the same text) has already found (one
    * scan for both); otherwise V8 scans for each pattern itself (faster on a text scanned once).
    */
-  matches(text: string, viaHeads = false): { next(from: number): Match | null } {
-    return new MatchCache(this.rt, text, viaHeads);
+  matches(text: string, viaHeads = false, from = 0): { next(from: number): Match | null } {
+    // (A stream's pushes are searched without the character mask: its cost, over the held and new text at every push,
+    // is more than what it saves there; minimum lengths and the factors of case-insensitive patterns are still tested.)
+    return new MatchCache(this.rt, text, viaHeads, viaHeads ? null : this.maskOf(text, from));
+  }
+
+  /** The CharMask of text[from..] for the prefilters, when it is short enough for them to use it; else null. */
+  private maskOf(text: string, from: number): CharMask | null {
+    return this.prefilter && text.length - from <= FACTOR_SPAN ? charMask(text, from, { lo: 0, hi: 0 }) : null;
   }
 
   /**
@@ -1034,10 +1129,14 @@ export class Masker {
     let best = n;
     for (const p of this.rt) {
       let x = Math.max(from, n - p.hitMax);
+      // The Tail bound (tailOf), when it may skip much: it walks back along the last run, one test per character.
+      if (p.tail && n - x > this.tailMin) x = Math.max(x, runStart(p.tail, text, n, x) - p.tailBefore);
       if (p.suffixUnd) {
         // P = A·S with A at most `before` long: an attempt at s that reads the end does so inside A (then
         // s ≥ n − before) or inside S at some t ∈ [s, s + before], an undecided start of S (then s ≥ t_S − before).
-        const tS = p.suffixUnd.first(text, Math.max(from, n - p.suffixHitMax), n);
+        let y = Math.max(from, n - p.suffixHitMax);
+        if (p.suffixTail && n - y > this.tailMin) y = Math.max(y, runStart(p.suffixTail, text, n, y) - p.suffixTailBefore);
+        const tS = p.suffixUnd.first(text, y, n);
         // Unbounded A (it consumes only `run` characters): then s ≥ the start of the run ending at n, or at t ≥ tS;
         // the run start is monotone in its end, so s ≥ runStart(tS).
         x = p.run ? Math.max(x, runStart(p.run, text, tS, x)) : Math.max(x, Math.min(n - p.before, tS - p.before));
@@ -1072,6 +1171,12 @@ export class Masker {
     return this.rt[pattern]!.name;
   }
 
+  /** Whether some pattern's prefilter holds on text[from..] (or a pattern has none). */
+  private anyMayMatch(text: string, from: number, mask: CharMask | null): boolean {
+    for (const p of this.rt) if (!p.prefilter || mayMatch(p.prefilter, text, from, mask)) return true;
+    return false;
+  }
+
   /** Masks a whole text: leftmost-first, non-overlapping, each match replaced literally. */
   maskText(text: string): MaskResult {
     const counts = new Map<string, number>();
@@ -1090,11 +1195,15 @@ export class Masker {
     }
   }
 
-  /** Masks text[from..] as a complete text, counting hits into `counts`. */
+  /**
+   * Masks text[from..] as a complete text, counting hits into `counts`. A short text (the strings of a policy input,
+   * of a JSON body) usually fails every pattern's prefilter: it comes back as it is, without any regex.
+   */
   scanAll(text: string, from: number, counts: Map<string, number>): string {
-    if (this.rt.length === 0) return from === 0 ? text : text.slice(from);
-    this.newText();
-    const cursor = this.matches(text);
+    if (this.rt.length === 0 || text.length - from < this.minMatch) return from === 0 ? text : text.slice(from);
+    const mask = this.maskOf(text, from);
+    if (!this.anyMayMatch(text, from, mask)) return from === 0 ? text : text.slice(from);
+    const cursor = new MatchCache(this.rt, text, false, mask);
     let out = "";
     let pos = from;
     for (;;) {

@@ -162,3 +162,34 @@ describe("SseParser's UTF-8 decoding (property)", () => {
     );
   });
 });
+
+describe("SseParser.idle (where the Anthropic masker may read an event itself)", () => {
+  it("is true only between events: no partial line, no field read, no pending \\r", () => {
+    const p = new SseParser();
+    expect(p.idle).toBe(true);
+    const steps: [string, boolean][] = [
+      ["event: a\n", false],
+      ["data: 1\n", false],
+      ["\n", true],
+      ["data: 2", false],
+      ["\n\n", true],
+      ["retry: 5\n", true],
+      ["data: 3\r", false],
+      ["\r", false],
+      ["\n", true],
+      [": comment\n", true],
+    ];
+    for (const [text, idle] of steps) {
+      p.feedText(p.decode(text));
+      expect({ text, idle: p.idle }).toEqual({ text, idle });
+    }
+  });
+
+  it("decode then feedText in pieces gives what push gives", () => {
+    const wire = "\ufeffevent: x\r\ndata: a\r\n\r\ndata: b\n\n";
+    const a = new SseParser();
+    const b = new SseParser();
+    const text = b.decode(new TextEncoder().encode(wire));
+    expect([...b.feedText(text.slice(0, 7)), ...b.feedText(text.slice(7))]).toEqual(a.push(new TextEncoder().encode(wire)));
+  });
+});

@@ -28,15 +28,44 @@ export class SseParser {
 
   /** Feeds bytes (or already decoded text); returns the events completed by them. */
   push(chunk: Uint8Array | string): SseEvent[] {
-    let text = typeof chunk === "string" ? chunk : this.decode(chunk);
+    return this.feed(this.decode(chunk));
+  }
+
+  /**
+   * The text of bytes (or of already decoded text) as push would parse it, without parsing it: then feedText must be
+   * given all of it, in order (in pieces if wished), before the next chunk.
+   */
+  decode(chunk: Uint8Array | string): string {
+    let text = typeof chunk === "string" ? chunk : this.decodeBytes(chunk);
     if (this.first && text.length > 0) {
       this.first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    return text;
+  }
+
+  /** Parses decoded text (see decode); returns the events completed by it. */
+  feedText(text: string): SseEvent[] {
     return this.feed(text);
   }
 
-  private decode(chunk: Uint8Array): string {
+  /**
+   * Whether the parser stands between events: no partial line, no field of an event read yet (but `retry`, which
+   * skipEvent resets, and `id`, which persists across events), no `\r` whose `\n` may follow.
+   */
+  get idle(): boolean {
+    return this.line === "" && this.data.length === 0 && this.event === "" && !this.afterCR;
+  }
+
+  /**
+   * The state after an event the caller read itself from idle (its `event:` and `data:` lines and the blank line):
+   * as after dispatching it, `retry` is reset.
+   */
+  skipEvent(): void {
+    this.retry = undefined;
+  }
+
+  private decodeBytes(chunk: Uint8Array): string {
     let text = this.decoder.write(chunk);
     if (this.decoderFirst && text.length > 0) {
       this.decoderFirst = false;

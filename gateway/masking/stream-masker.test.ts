@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileMasks, type Masker, MaskingError } from "./patterns.js";
+import { type CompileOptions, compileMasks, type Masker, MaskingError } from "./patterns.js";
 import { StreamMasker } from "./stream-masker.js";
-import { BENIGN, PEM, RULES, SECRETS, SURROUNDINGS } from "./test/patterns.js";
+import { BENIGN, packRules, PEM, RULES, SECRETS, SURROUNDINGS } from "./test/patterns.js";
 
 const SEED = 20261122;
 
-function masker(rules: unknown = RULES): Masker {
-  const r = compileMasks(rules);
+function masker(rules: unknown = RULES, options: CompileOptions = {}): Masker {
+  const r = compileMasks(rules, options);
   if (!r.ok) throw new Error(r.errors.map((e) => e.message).join("\n"));
   return r.masker;
 }
@@ -37,6 +37,57 @@ function splitAt(text: string, offsets: number[]): string[] {
 }
 
 const m = masker();
+
+describe("StreamMasker with the Tail bound on every search (the fixture and the pack's patterns)", () => {
+  for (const [name, rules] of [
+    ["fixture", RULES],
+    ["pack", packRules()],
+  ] as const) {
+    it(`${name}: random splits of secrets and near misses in words equal whole-text masking (fast-check)`, () => {
+      const tail = masker(rules, { tailMin: 0 });
+      const plain = masker(rules);
+      const words = [...SECRETS.map((s) => s.text), ...SECRETS.map((s) => s.text.slice(0, Math.ceil(s.text.length / 2))), "sk-ant-api03-abc", "xoxb-12", "redis://u:p@h", "DB_PASSWORD=abc", "a", "bb ", " ", "\n", "=", ":", "-", "_"];
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...words), { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 9 }), (ws, raw) => {
+          const text = ws.join("");
+          const whole = plain.maskText(text).text;
+          const chunks = splitAt(
+            text,
+            raw.map((r) => r % (text.length + 1)),
+          );
+          let out: string;
+          try {
+            out = stream(tail, chunks);
+          } catch (e) {
+            expect(e).toBeInstanceOf(MaskingError);
+            return;
+          }
+          expect(out).toBe(whole);
+        }),
+        { seed: SEED, numRuns: 400 },
+      );
+    });
+  }
+});
+
+describe("StreamMasker finds a match whose prefix run holds an earlier failed candidate", () => {
+  // Found through its suffix (`key=…`, `pw=…`) and extended back along the run: a head where the suffix fails
+  // ("key" followed by "x") must not hide the match that starts before it, whose suffix comes later ("pw=123").
+  it("as whole-text masking does, at every split", () => {
+    const t = masker([{ name: "kv", pattern: "\\b[a-z]*(?:key|pw)\\d*=\\d+" }]);
+    const text = "a keyxpw=123 b";
+    expect(t.maskText(text).text).toBe("a [MASKED:kv] b");
+    for (let i = 0; i <= text.length; i++) expect(stream(t, [text.slice(0, i), text.slice(i)])).toBe("a [MASKED:kv] b");
+  });
+
+  it("with the pack's secret_assignment after an AWS key id", () => {
+    const pack = masker(packRules());
+    const text = 'AKIAIOSFODNN7EXAMPLEAWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" and AKIAIOSFODNN7EXAMPLE';
+    const whole = pack.maskText(text).text;
+    expect(whole).toBe("[MASKED:secret_assignment] and [MASKED:aws_access_key_id]");
+    for (let i = 0; i <= text.length; i++) expect(stream(pack, [text.slice(0, i), text.slice(i)])).toBe(whole);
+  });
+});
 
 describe("StreamMasker on the secret corpus", () => {
   it.each(SECRETS.map((s) => [s.name, s] as const))("%s: every two-chunk split equals whole-text masking, no leak", (_n, secret) => {
@@ -226,6 +277,9 @@ describe("StreamMasker equals whole-text masking for any text and any split (pro
     );
   it("holds on random texts over a small alphabet, all patterns together", () => property(stress, alphabet, 1500));
   it.each(STRESS.map((r) => [r.pattern, r] as const))("holds for %s alone", (_p, rule) => property(masker([rule]), small, 300));
+  // The Tail bound (patterns.ts tailOf) is used on long searches only; here on every one.
+  it("holds with the Tail bound on every search, all patterns together", () => property(masker(STRESS, { tailMin: 0 }), alphabet, 1500));
+  it.each(STRESS.map((r) => [r.pattern, r] as const))("holds for %s alone, with the Tail bound on every search", (_p, rule) => property(masker([rule], { tailMin: 0 }), small, 200));
 
   it("splits inside a surrogate pair", () => {
     const text = "a😀b z😀 😀b";

@@ -77,9 +77,10 @@ export class StreamMasker {
     let out = "";
     m.newText();
     let f = m.undecidedFrom(buf, pos);
-    const cursor = m.matches(buf, true);
+    // Only matches that start before f are taken now: none when f is pos (the whole pending text is undecided).
+    const cursor = f > pos ? m.matches(buf, true, pos) : null;
     for (;;) {
-      const match = cursor.next(pos);
+      const match = cursor?.next(pos);
       if (!match || match.start >= f) break;
       out += buf.slice(pos, match.start) + m.replacement(match.pattern);
       const name = m.nameOf(match.pattern);

@@ -1,6 +1,14 @@
 // Test fixture: realistic secret patterns (the shipped pack lives in policies/claude/data.yaml; these tests do not
 // depend on it) and a corpus of fake secrets, each with a distinctive substring that must never leave a masker.
+import { readFileSync } from "node:fs";
+import yaml from "js-yaml";
 import type { MaskRule } from "../patterns.js";
+
+/** The shipped pack's secret patterns (policies/claude/data.yaml), as the gateway compiles them. */
+export function packRules(): MaskRule[] {
+  const data = yaml.load(readFileSync(new URL("../../../policies/claude/data.yaml", import.meta.url), "utf8")) as { secret_patterns: { name: string; pattern: string }[] };
+  return data.secret_patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]` }));
+}
 
 export const RULES: MaskRule[] = [
   { name: "aws_access_key_id", pattern: "\\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\\b" },
