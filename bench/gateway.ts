@@ -1,12 +1,15 @@
-// The gateway's cost, side by side in one run: autocannon on loopback against the upstream directly, through a
-// bare undici proxy, and through Guard (token verification, the shipped policies, the audit append, the forward),
-// at fixed rates and at saturation, JSON and streamed (SSE) answers. Each cell is the median of several runs.
+// The gateway's cost, side by side in one run: the upstream directly, through a bare undici proxy, and through Guard
+// (token verification, the shipped policies, the audit append, the session record, the forward), JSON and streamed
+// (SSE) answers. Latency at fixed rates comes from an open-loop generator that spaces requests evenly (paced-load.ts);
+// throughput at saturation and autocannon's own fixed-rate figures from autocannon. Each cell is the median of
+// several runs, the targets interleaved.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import type { PacedResult } from "./paced-load.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +25,13 @@ export interface GatewayBenchOptions {
   durationS: number;
   runs: number;
   connections: number;
+}
+
+interface Row {
+  label: string;
+  /** paced: the open-loop generator; saturation: autocannon unlimited; autocannon-rate: autocannon's overallRate. */
+  kind: "paced" | "saturation" | "autocannon-rate";
+  cells: Cell[];
 }
 
 interface Cell {
@@ -73,6 +83,23 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p50us: pct(0.5), p99us: pct(0.99), errors: result.errors + result.timeouts + result.non2xx };
 }
 
+/** The open-loop generator in its own process (so that it does not share an event loop with autocannon's results). */
+function pacedLoad(url: string, headers: Record<string, string>, body: string, rate: number, o: GatewayBenchOptions): Promise<Cell> {
+  const args = JSON.stringify({ url, rate, seconds: o.durationS, connections: 64, headers: { "content-type": "application/json", ...headers }, body });
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(HERE, "paced-load.js"), args], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`paced-load exited with ${code}`));
+      const r = JSON.parse(out) as PacedResult;
+      resolveRun({ rps: r.ok / o.durationS, p50: r.p50, p99: r.p99, p50us: r.p50, p99us: r.p99, errors: r.errors });
+    });
+  });
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function medianCell(cells: Cell[]): Cell {
@@ -120,21 +147,28 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
     }
     const json = JSON.stringify(o.body);
     const stream = JSON.stringify({ ...o.body, stream: true });
-    const rows: { label: string; cells: Cell[] }[] = [];
-    const scenarios: { label: string; rate?: number; body: string }[] = [
-      ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, rate, body: json })),
-      { label: "saturation, JSON", body: json },
-      { label: `${o.rates[1] ?? o.rates[0]} req/s, SSE stream`, rate: o.rates[1] ?? o.rates[0], body: stream },
+    const rows: Row[] = [];
+    const middle = o.rates[1] ?? o.rates[0]!;
+    const scenarios: { label: string; kind: Row["kind"]; rate?: number; body: string }[] = [
+      ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, kind: "paced" as const, rate, body: json })),
+      { label: `${middle} req/s, SSE stream`, kind: "paced", rate: middle, body: stream },
+      { label: "saturation, JSON", kind: "saturation", body: json },
+      { label: "saturation, SSE stream", kind: "saturation", body: stream },
+      ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, kind: "autocannon-rate" as const, rate, body: json })),
     ];
     for (const s of scenarios) {
       const perTarget: Cell[][] = targets.map(() => []);
       for (let run = 0; run < o.runs; run++) {
-        // Interleaved: each run measures the three targets back to back, so drift hits them alike.
-        for (const [i, t] of targets.entries()) perTarget[i]!.push(await load(t.url, auth, s.body, s.rate, o));
+        // Interleaved: each run measures the three targets back to back, so drift hits them alike; a pause after
+        // each, so that work a target left (a writer thread's backlog) does not run into the next measurement.
+        for (const [i, t] of targets.entries()) {
+          perTarget[i]!.push(s.kind === "paced" ? await pacedLoad(t.url, auth, s.body, s.rate!, o) : await load(t.url, auth, s.body, s.rate, o));
+          await pause(1000);
+        }
       }
       const cells = perTarget.map(medianCell);
-      rows.push({ label: s.label, cells });
-      console.error(`${s.label}: ${cells.map((c, i) => `${targets[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms`).join(" | ")}`);
+      rows.push({ label: s.label, kind: s.kind, cells });
+      console.error(`${s.kind} ${s.label}: ${cells.map((c, i) => `${targets[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms`).join(" | ")}`);
     }
     return report(rows, targets.map((t) => t.name), o);
   } finally {
@@ -145,36 +179,49 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
 
 const ms = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(2));
 
-function report(rows: { label: string; cells: Cell[] }[], names: string[], o: GatewayBenchOptions): string {
+function report(rows: Row[], names: string[], o: GatewayBenchOptions): string {
+  const table = (kind: Row["kind"], head: string) => {
+    const out = [
+      `| ${head} | ${names.map((n) => `${n}: req/s, p50, p99`).join(" | ")} | Guard added p50 / p99 vs direct | Guard added p50 / p99 vs bare proxy | Guard throughput vs bare proxy | errors |`,
+      `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- |`,
+    ];
+    for (const r of rows.filter((x) => x.kind === kind)) {
+      const [direct, bare, guard] = r.cells as [Cell, Cell, Cell];
+      out.push(
+        `| ${r.label} | ${r.cells.map((c) => `${c.rps.toFixed(0)}, ${ms(c.p50us)}, ${ms(c.p99us)}`).join(" | ")} | ` +
+          `${ms(guard.p50us - direct.p50us)} / ${ms(guard.p99us - direct.p99us)} | ${ms(guard.p50us - bare.p50us)} / ${ms(guard.p99us - bare.p99us)} | ` +
+          `${((guard.rps / bare.rps) * 100).toFixed(0)}% | ${r.cells.map((c) => c.errors).join(" / ")} |`,
+      );
+    }
+    return out;
+  };
+  const middle = o.rates[1] ?? o.rates[0]!;
+  const fixed = rows.find((r) => r.kind === "paced" && r.label === `${middle} req/s, JSON`)?.cells as [Cell, Cell, Cell] | undefined;
+  const sat = rows.find((r) => r.kind === "saturation" && r.label === "saturation, JSON")?.cells as [Cell, Cell, Cell] | undefined;
   const lines = [
     "## Gateway overhead",
     "",
     `Command: \`npm run bench -- gateway\`. Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at the end. ` +
-      `autocannon on loopback, ${o.connections} connections, ${o.durationS} s per run, median of ${o.runs} runs per cell, the three targets interleaved. ` +
-      `Each target runs in its own process (the upstream stand-in answers at once, so the figures are the proxies' own cost). ` +
-      `Guard does everything it does in production: RS256 token verification (verified tokens cached), the policies in \`${o.policies}\` (decision, masking obligation, tool-call decisions), ` +
-      `the SQLite audit append (synchronous=FULL: fsync before the request is forwarded, group commit), the session recording, the forward.`,
+      `Loopback; each target in its own process (the upstream stand-in answers at once, so the figures are the proxies' own cost), ${o.durationS} s per run, median of ${o.runs} runs per cell, the three targets interleaved with a pause after each run. ` +
+      `Guard does everything it does in production: RS256 token verification (verified tokens cached), the policies in \`${o.policies}\` (decision, masking both ways, tool-call decisions), ` +
+      `the SQLite audit append (synchronous=FULL: on disk before the request is forwarded; group commit), the session record (its own file, written and trimmed by a writer thread), the forward.`,
     "",
-    "Latencies in ms from each response's own time (autocannon's hrtime, so sub-millisecond differences show; autocannon's histogram keeps whole milliseconds).",
+    "**At fixed rates** (latency): an open-loop generator (`bench/paced-load.ts`, its own process, 64 connections) sends request i at start + i / rate, whatever the earlier ones did; latency in ms from each send.",
     "",
-    `| load | ${names.map((n) => `${n}: req/s, p50, p99`).join(" | ")} | Guard added p50 / p99 vs direct | Guard added p50 / p99 vs bare proxy | Guard throughput vs bare proxy | errors |`,
-    `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- |`,
+    ...table("paced", "rate"),
+    "",
+    "**At saturation** (throughput): autocannon, " + `${o.connections} connections, as fast as the target answers; latency from each response's own time (autocannon's hrtime).`,
+    "",
+    ...table("saturation", "load"),
+    "",
+    `**autocannon at fixed rates**, for comparison: its \`overallRate\` lets each of the ${o.connections} connections send its quota for the second back to back and then wait for the next second, so the load arrives as a burst at the top of each second and these latencies are those of the burst (close to saturation latency), not of an even rate.`,
+    "",
+    ...table("autocannon-rate", "overallRate"),
+    "",
   ];
-  for (const r of rows) {
-    const [direct, bare, guard] = r.cells as [Cell, Cell, Cell];
-    lines.push(
-      `| ${r.label} | ${r.cells.map((c) => `${c.rps.toFixed(0)}, ${ms(c.p50us)}, ${ms(c.p99us)}`).join(" | ")} | ` +
-        `${ms(guard.p50us - direct.p50us)} / ${ms(guard.p99us - direct.p99us)} | ${ms(guard.p50us - bare.p50us)} / ${ms(guard.p99us - bare.p99us)} | ` +
-        `${((guard.rps / bare.rps) * 100).toFixed(0)}% | ${r.cells.map((c) => c.errors).join(" / ")} |`,
-    );
-  }
-  const at = (label: string) => rows.find((r) => r.label === label)?.cells as [Cell, Cell, Cell] | undefined;
-  const fixed = at(`${o.rates[1] ?? o.rates[0]} req/s, JSON`);
-  const sat = at("saturation, JSON");
-  lines.push("");
   if (fixed) {
     const added = fixed[2].p99us - fixed[0].p99us;
-    lines.push(`At ${o.rates[1] ?? o.rates[0]} req/s Guard adds **${ms(added)} ms at p99** to calling the upstream directly (aim: under 1 ms, ${added < 1 ? "met" : "not met"}).`);
+    lines.push(`At ${middle} req/s (even) Guard adds **${ms(fixed[2].p50us - fixed[0].p50us)} ms at p50 and ${ms(added)} ms at p99** to calling the upstream directly (aim: under 1 ms at p99, ${added < 1 ? "met" : "not met"}).`);
   }
   if (sat) {
     const ratio = sat[2].rps / sat[1].rps;

@@ -22,6 +22,8 @@ export class SqliteSessionStore implements SessionStore {
     private readonly db: Database.Database,
     private readonly appendVia?: (exchanges: SessionExchange[]) => Promise<number[]>,
     untrimmedVia?: (exchanges: ExchangeData[], options: TrimOptions) => Promise<number[]>,
+    /** Where prunes go instead of this connection (the writer thread: a prune's transaction never waits here). */
+    private readonly pruneVia?: (limits: RetentionLimits) => Promise<PruneResult>,
   ) {
     if (untrimmedVia) this.appendUntrimmed = untrimmedVia;
     const upsert = db.prepare(summaryUpsertSql("sessions", (n) => `@p${n}`));
@@ -81,6 +83,11 @@ export class SqliteSessionStore implements SessionStore {
 
   async prune(limits: RetentionLimits): Promise<PruneResult> {
     if (limits.maxAgeMs === undefined && limits.maxBytes === undefined) return { sessions: 0, exchanges: 0, bytes: 0 };
+    return this.pruneVia ? this.pruneVia(limits) : this.pruneSync(limits);
+  }
+
+  /** Prunes on this connection (the writer thread's side of `pruneVia`). */
+  pruneSync(limits: RetentionLimits): PruneResult {
     return this.pruneTx.immediate(limits);
   }
 

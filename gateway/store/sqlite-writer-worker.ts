@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { SqliteSessionStore } from "./sessions-sqlite.js";
 import { auditAppender } from "./sqlite-append.js";
 import { trimExchange, type ExchangeData, type TrimOptions } from "../sessions/trim.js";
+import type { PruneResult, RetentionLimits } from "./sessions-types.js";
 import type { AuditEntry, AuditRecord, SessionExchange } from "./types.js";
 
 export type WriterKind = "audit" | "sessions";
@@ -15,25 +16,32 @@ export interface WriteRequest {
   entries: AuditEntry[] | SessionExchange[] | ExchangeData[];
   /** Sessions: the entries are untrimmed (ExchangeData); trim them with these options first. */
   trim?: TrimOptions;
+  /** Sessions: enforce retention (no entries); the reply's one record is the PruneResult. */
+  prune?: RetentionLimits;
 }
 
-export type WriteReply = { id: number; records: AuditRecord[] | number[] } | { id: number; error: string; code?: string };
+export type WriteReply = { id: number; records: AuditRecord[] | number[] | PruneResult[] } | { id: number; error: string; code?: string };
 
 const { file, busyTimeoutMs, kind } = workerData as { file: string; busyTimeoutMs: number; kind: WriterKind };
 const db = new Database(file, { fileMustExist: true });
 db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 db.pragma("journal_mode = WAL");
 db.pragma(kind === "audit" ? "synchronous = FULL" : "synchronous = NORMAL");
-const append: (entries: never[]) => AuditRecord[] | number[] =
-  kind === "audit" ? auditAppender(db) : ((sessions) => (xs: SessionExchange[]) => sessions.appendSync(xs))(new SqliteSessionStore(db));
+const sessions = kind === "sessions" ? new SqliteSessionStore(db) : undefined;
+const append: (entries: never[]) => AuditRecord[] | number[] = sessions ? (xs: SessionExchange[]) => sessions.appendSync(xs) : auditAppender(db);
 
 parentPort!.on("message", (req: WriteRequest) => {
   let reply: WriteReply;
   try {
     // Untrimmed exchanges arrive as a copy already (the message), so trimming need not copy them again.
     const trim = req.trim;
-    const entries = trim ? (req.entries as ExchangeData[]).map((x) => trimExchange(x, { ...trim, copy: false })) : req.entries;
-    reply = { id: req.id, records: append(entries as never[]) };
+    if (req.prune) {
+      if (!sessions) throw new Error("only the sessions writer prunes");
+      reply = { id: req.id, records: [sessions.pruneSync(req.prune)] };
+    } else {
+      const entries = trim ? (req.entries as ExchangeData[]).map((x) => trimExchange(x, { ...trim, copy: false })) : req.entries;
+      reply = { id: req.id, records: append(entries as never[]) };
+    }
   } catch (e) {
     reply = { id: req.id, error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code };
   }

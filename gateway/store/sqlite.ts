@@ -19,7 +19,7 @@ import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sql
 import type { ApprovalStore } from "./approvals-types.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { SESSIONS_SQLITE_MIGRATION, SqliteSessionStore } from "./sessions-sqlite.js";
-import type { SessionStore } from "./sessions-types.js";
+import type { PruneResult, SessionStore } from "./sessions-types.js";
 import type { ExchangeData } from "../sessions/trim.js";
 import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, SessionExchange, Store, VerifyResult } from "./types.js";
 
@@ -158,7 +158,7 @@ class SqliteStore implements Store {
   readonly sessions: SessionStore;
 
   private readonly log: SqliteAuditLog;
-  private readonly sessionsWriter: SqliteWriter<SessionExchange | ExchangeData, number> | undefined;
+  private readonly sessionsWriter: SqliteWriter<SessionExchange | ExchangeData, number | PruneResult> | undefined;
 
   /** `sessionsDb`: the sessions file's connection (in memory: `db` itself). */
   constructor(
@@ -174,13 +174,15 @@ class SqliteStore implements Store {
     // commits without waiting for fsync (WAL, synchronous=NORMAL: a process crash loses nothing, a power cut may lose
     // the last exchanges).
     if (!memory) {
-      const writer = new SqliteWriter<SessionExchange | ExchangeData, number>(sessionsFileOf(file), busyTimeoutMs, "sessions");
+      const writer = new SqliteWriter<SessionExchange | ExchangeData, number | PruneResult>(sessionsFileOf(file), busyTimeoutMs, "sessions");
       this.sessionsWriter = writer;
-      // Untrimmed exchanges are trimmed in the writer thread: the event loop only copies them over.
+      // Untrimmed exchanges are trimmed in the writer thread: the event loop only copies them over. Prunes run there
+      // too, so that the event loop never waits for the sessions file's write lock.
       this.sessions = new SqliteSessionStore(
         sessionsDb,
-        (xs) => writer.write(xs),
-        (xs, trim) => writer.write(xs, { trim }),
+        (xs) => writer.write(xs) as Promise<number[]>,
+        (xs, trim) => writer.write(xs, { trim }) as Promise<number[]>,
+        async (limits) => (await writer.write([], { prune: limits }))[0] as PruneResult,
       );
     } else this.sessions = new SqliteSessionStore(db);
   }
