@@ -121,7 +121,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
     },
   },
   gateway: {
-    description: "the gateway's added latency and throughput vs the upstream directly and a bare undici proxy (autocannon)",
+    description: "the gateway's added latency (paced open-loop load) and throughput (autocannon) vs the upstream directly and a bare undici proxy",
     run: async (options) => {
       if (!options.noBuild) build();
       const { runGatewayBench } = (await import(pathToFileURL(resolve(ROOT, "dist", "bench", "gateway.js")).href)) as typeof import("./gateway.js");
