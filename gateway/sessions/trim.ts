@@ -26,14 +26,7 @@ export interface CapturedAnswer {
  * An exchange as plain data (what the recorder hands on: it can cross to a worker thread): everything already
  * masked and without credentials; the time set; a captured answer already read.
  */
-export interface ExchangeData {
-  sessionId: string;
-  decisionId: string;
-  /** ISO 8601. */
-  time: string;
-  subject: string | null;
-  repository: string | null;
-  connection: string;
+export interface ExchangeData extends Pick<SessionExchange, "sessionId" | "decisionId" | "time" | "subject" | "repository" | "connection"> {
   request: { method: string; path: string; headers: HeaderMap; body?: unknown };
   response?: { status: number; headers: HeaderMap; body?: unknown; sse?: string | Uint8Array; captured?: CapturedAnswer } | null;
   input: unknown;
