@@ -66,6 +66,7 @@ describe("guard gateway", () => {
       expect(banner).toMatch(/revision [0-9a-f]{12}, [1-9]\d* tests passed/);
       expect(banner).toContain(`export ANTHROPIC_BASE_URL=${address}/claude`);
       expect(banner).toContain("audience=guard");
+      expect(banner).toMatch(/store: +sqlite \S+\/\.guard\/guard\.db \(sessions: \S+\/\.guard\/guard\.sessions\.db\)/);
       const ready = await request(`${address}/readyz`);
       expect(ready.statusCode).toBe(200);
       await ready.body.dump();

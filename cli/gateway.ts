@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { ConfigError, loadConfigFile, normalizeConfig, type GatewayConfig } from "../gateway/config.js";
 import { CredentialStore } from "../gateway/credentials.js";
 import { Gateway } from "../gateway/server.js";
-import { openStore } from "../gateway/store/index.js";
+import { openStore, sessionsFileOf } from "../gateway/store/index.js";
 
 export const GATEWAY_USAGE = `Usage: guard gateway [--config guard.yaml] [--port N]
 
@@ -97,7 +97,7 @@ function banner(config: GatewayConfig, gateway: Gateway, address: string): strin
   const lines = [
     `guard gateway listening on ${address}`,
     `  policies:    ${gateway.policies.description} (revision ${bundle.revision}, ${bundle.tests} tests passed)`,
-    `  store:       ${config.store.kind === "sqlite" ? `sqlite ${config.store.path}` : "postgres"}`,
+    `  store:       ${config.store.kind === "sqlite" ? `sqlite ${config.store.path} (sessions: ${sessionsFileOf(config.store.path)})` : "postgres"}`,
     `  identity:    ${config.providers.map((p) => `${p.issuer} (audience ${p.audience.join(", ")})`).join("; ") || "none: every request is refused"}`,
     ...config.connections.map((c) => {
       const missing = c.credential && credentials.secret(c.credential) === undefined ? `   WARNING: ${c.credential.source} is empty; requests will fail with 502` : "";

@@ -7,7 +7,7 @@ import type { Store, StoreConfig } from "./types.js";
 export type * from "./types.js";
 export { GENESIS_HASH, canonicalJson, recordHash, verifyChain } from "./audit-chain.js";
 export { openPostgresStore } from "./postgres.js";
-export { openSqliteStore } from "./sqlite.js";
+export { openSqliteStore, sessionsFileOf } from "./sqlite.js";
 
 /** The SQLite file used when nothing else is configured (relative to the working directory). */
 export const DEFAULT_SQLITE_PATH = ".guard/guard.db";
