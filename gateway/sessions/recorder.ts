@@ -5,7 +5,7 @@
 // loop. Nothing here throws into the request path: failures go to the `onError` callback.
 import type { Identity } from "../identity.js";
 import type { ResponseCapture } from "./capture.js";
-import type { PruneResult, RecordedToolDecision, RetentionLimits, SessionExchange, SessionStore } from "../store/sessions-types.js";
+import type { PruneResult, RetentionLimits, SessionExchange, SessionStore } from "../store/sessions-types.js";
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INPUT_BYTES, trimExchange, type ExchangeData, type HeaderMap, type TrimOptions } from "./trim.js";
 
 export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INPUT_BYTES, reassembleSse, recordedBody, recordedHeaders, UNRECORDED_HEADERS } from "./trim.js";
@@ -33,53 +33,21 @@ export function sessionIdOf(identity: Pick<Identity, "subject" | "repository" | 
   return `${subject}/${now.toISOString().slice(0, 10)}`;
 }
 
-/** What the gateway hands to `record()`: everything already masked and without credentials. */
-export interface ExchangeRecord {
-  /** From sessionIdOf(). */
-  sessionId: string;
-  /** The request's decision id: the exchange's id (unique). */
-  decisionId: string;
+/**
+ * What the gateway hands to `record()`: everything already masked and without credentials (ExchangeData, except
+ * that the time may be left out or be a Date, and a streamed answer comes as the capture it went through).
+ */
+export type ExchangeRecord = Omit<ExchangeData, "time" | "response"> & {
   /** When the request arrived (default: now). */
   time?: string | Date;
-  subject: string | null;
-  repository: string | null;
-  connection: string;
-  request: {
-    method: string;
-    /** The path as the caller sent it, without the query string (`/claude/v1/messages`). */
-    path: string;
-    headers: HeaderMap;
-    /** The MASKED body: a parsed JSON value, a string, or a Buffer (parsed as JSON when it is JSON); null/undefined: none. */
-    body?: unknown;
-  };
   /** The answer, when one was forwarded; null or absent when denied before forwarding. */
-  response?: {
-    status: number;
-    headers: HeaderMap;
-    /** The MASKED body (not streamed): as request.body. */
-    body?: unknown;
-    /** The MASKED event stream as sent to the caller (text/event-stream): reassembled into text and tool calls. */
-    sse?: string | Buffer;
-    /** Or: the capture the (masked) answer streamed through (capture.ts), read when the answer has ended. */
-    capture?: ResponseCapture;
-  } | null;
-  /**
-   * The policy input that was evaluated (buildInput's result), kept for replay. It holds the request's texts as the
-   * policy saw them (unmasked); pass it masked (and say so with `inputMasked`) when those must not be stored.
-   */
-  input: unknown;
-  inputMasked?: boolean;
-  decision: {
-    outcome: "allow" | "deny" | "error";
-    reasons: string[];
-    revision: string | null;
-    /** The connection's entrypoint (`connection.entrypoint`). */
-    entrypoint: string[];
-    document?: unknown;
-  };
-  toolDecisions?: RecordedToolDecision[];
-  timings: { authMs?: number | null; evaluationMs?: number | null; upstreamMs?: number | null; totalMs?: number | null };
-}
+  response?:
+    | (Omit<NonNullable<ExchangeData["response"]>, "captured"> & {
+        /** Or: the capture the (masked) answer streamed through (capture.ts), read when the answer has ended. */
+        capture?: ResponseCapture;
+      })
+    | null;
+};
 
 export interface RecorderOptions {
   /** Longest body kept, in bytes (default 256 KiB); a longer one is cut, with `truncated`. */

@@ -26,12 +26,49 @@ export interface CapturedAnswer {
  * An exchange as plain data (what the recorder hands on: it can cross to a worker thread): everything already
  * masked and without credentials; the time set; a captured answer already read.
  */
-export interface ExchangeData extends Pick<SessionExchange, "sessionId" | "decisionId" | "time" | "subject" | "repository" | "connection"> {
-  request: { method: string; path: string; headers: HeaderMap; body?: unknown };
-  response?: { status: number; headers: HeaderMap; body?: unknown; sse?: string | Uint8Array; captured?: CapturedAnswer } | null;
+export interface ExchangeData {
+  /** From sessionIdOf(). */
+  sessionId: string;
+  /** The request's decision id: the exchange's id (unique). */
+  decisionId: string;
+  /** When the request arrived, ISO 8601. */
+  time: string;
+  subject: string | null;
+  repository: string | null;
+  connection: string;
+  request: {
+    method: string;
+    /** The path as the caller sent it, without the query string (`/claude/v1/messages`). */
+    path: string;
+    headers: HeaderMap;
+    /** The MASKED body: a parsed JSON value, a string, or bytes (parsed as JSON when it is JSON); null/undefined: none. */
+    body?: unknown;
+  };
+  /** The answer, when one was forwarded; null or absent when denied before forwarding. */
+  response?: {
+    status: number;
+    headers: HeaderMap;
+    /** The MASKED body (not streamed): as request.body. */
+    body?: unknown;
+    /** The MASKED event stream as sent to the caller (text/event-stream): reassembled into text and tool calls. */
+    sse?: string | Uint8Array;
+    /** Or: what a capture of the (masked) streamed answer held. */
+    captured?: CapturedAnswer;
+  } | null;
+  /**
+   * The policy input that was evaluated (buildInput's result), kept for replay. It holds the request's texts as the
+   * policy saw them (unmasked); pass it masked (and say so with `inputMasked`) when those must not be stored.
+   */
   input: unknown;
   inputMasked?: boolean;
-  decision: { outcome: "allow" | "deny" | "error"; reasons: string[]; revision: string | null; entrypoint: string[]; document?: unknown };
+  decision: {
+    outcome: "allow" | "deny" | "error";
+    reasons: string[];
+    revision: string | null;
+    /** The connection's entrypoint (`connection.entrypoint`). */
+    entrypoint: string[];
+    document?: unknown;
+  };
   toolDecisions?: RecordedToolDecision[];
   timings: { authMs?: number | null; evaluationMs?: number | null; upstreamMs?: number | null; totalMs?: number | null };
 }
