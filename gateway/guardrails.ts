@@ -3,6 +3,7 @@
 // the model's answer. Whatever cannot be applied safely fails closed.
 import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
+import { isDeepStrictEqual } from "node:util";
 import type { UpstreamResponse } from "./forward.js";
 import { GatewayError } from "./errors.js";
 import { maskAnthropicStream, type ToolDecision, type ToolUseBlock } from "./masking/anthropic-stream.js";
@@ -13,21 +14,6 @@ type MaskerEntry = { masker: Masker } | { problems: string[] };
 const cache = new Map<string, MaskerEntry>();
 let last: { mask: unknown; entry: MaskerEntry } | undefined;
 
-/** Deep equality of two JSON values (arrays in order, objects by their keys whatever the order). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || !sameJson((a as Json)[k], (b as Json)[k])) return false;
-  return true;
-}
 let none: Masker | undefined;
 
 /** A masker that masks nothing (streams still pass through the tool-call checks). */
@@ -46,7 +32,7 @@ export function maskerFor(document: unknown): { ok: true; masker: Masker | undef
   const mask = typeof document === "object" && document !== null ? (document as { mask?: unknown }).mask : undefined;
   if (mask === undefined || mask === null || (Array.isArray(mask) && mask.length === 0)) return { ok: true, masker: undefined };
   // A pack sends the same list every time: compared with the last one without building its text first.
-  let entry = last !== undefined && sameJson(mask, last.mask) ? last.entry : undefined;
+  let entry = last !== undefined && isDeepStrictEqual(mask, last.mask) ? last.entry : undefined;
   if (entry === undefined) {
     const key = JSON.stringify(mask);
     entry = cache.get(key);
