@@ -14,6 +14,7 @@ import { serializeSse, SseParser } from "../gateway/masking/sse.js";
 import { fmt, gc, machineLine } from "./peers/harness.js";
 import { median } from "./parse.js";
 import { repoRoot } from "./rbac/scenario.js";
+import { prng } from "./corpus.js";
 
 export const PACK_DATA = join(repoRoot(), "policies", "claude", "data.yaml");
 
@@ -29,18 +30,6 @@ export function packMasker(): Masker {
   const compiled = compileMasks(packMaskRules());
   if (!compiled.ok) throw new Error(`masking: the pack's patterns do not compile: ${compiled.errors.map((e) => e.message).join("; ")}`);
   return compiled.masker;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PROSE = [
@@ -107,7 +96,7 @@ const event = (name: string, data: unknown): string => serializeSse({ event: nam
 
 /** About `wireBytes` of SSE: text deltas of 20 to 80 characters, one secret every ~`secretEvery` characters of text. */
 export function maskingWorkload(wireBytes = 10_000_000, options: { secretEvery?: number; chunkBytes?: number; seed?: number } = {}): MaskingWorkload {
-  const next = random(options.seed ?? 42);
+  const next = prng(options.seed ?? 42);
   const secretEvery = options.secretEvery ?? 250_000;
   const parts: string[] = [];
   const secrets: { text: string; name: string }[] = [];
