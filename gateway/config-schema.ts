@@ -160,6 +160,10 @@ export const CONFIG_SCHEMA = {
         max_body: { ...size, description: "The longest body kept per request or answer (default `256KiB`); longer ones are cut." },
         max_age: { ...duration, description: "Sessions older than this are deleted (default `30d`)." },
         max_size: { ...size, description: "The most the recorded sessions may take; the oldest go first (default `1GiB`)." },
+        batch_window: {
+          ...duration,
+          description: "How long a recorded exchange may wait to be written together with others (default `50ms`; `0ms`: at once). Recording is off the request path; the window only delays when an exchange shows in `guard sessions`.",
+        },
       },
     },
     store: {

@@ -24,6 +24,7 @@ describe("guard.yaml", () => {
     expect(c.policies).toEqual({ kind: "dir", dir: "/etc/guard/policies", pollMs: 1000, runTests: true });
     expect(c.store).toEqual({ kind: "sqlite", path: "/etc/guard/.guard/guard.db" });
     expect(c.limits).toEqual({ bodySize: 10 * 1024 * 1024, upstreamTimeoutMs: 120_000, evaluationTimeoutMs: 100, evaluationSteps: 1_000_000 });
+    expect(c.sessions).toEqual({ record: true, maxBodyBytes: 256 * 1024, maxAgeMs: 30 * 86_400_000, maxBytes: 1024 ** 3, batchWindowMs: 50 });
     expect(c.connections[0]).toMatchObject({ name: "claude", entrypoint: ["guard", "claude", "decision"], credential: { scheme: "x-api-key", env: "ANTHROPIC_API_KEY", source: "env ANTHROPIC_API_KEY" } });
   });
 
@@ -35,6 +36,7 @@ describe("guard.yaml", () => {
         identity: { providers: [{ preset: "gitlab-ci", issuer: "https://gitlab.com", audience: ["guard", "other"], clock_skew: "10s" }] },
         store: { type: "postgres", url: "postgres://u@db/guard" },
         limits: { body_size: "1MiB", upstream_timeout: "1.5s", evaluation_timeout: "20ms" },
+        sessions: { max_age: "7d", batch_window: "0ms" },
       },
       { file: "guard.yaml", baseDir: "/srv" },
     );
@@ -42,6 +44,7 @@ describe("guard.yaml", () => {
     expect(c.providers[0]).toMatchObject({ name: "gitlab-ci", audience: ["guard", "other"], clockSkewSeconds: 10, algorithms: ["RS256", "ES256"] });
     expect(c.store).toEqual({ kind: "postgres", url: "postgres://u@db/guard", schema: undefined });
     expect(c.limits).toMatchObject({ bodySize: 1024 * 1024, upstreamTimeoutMs: 1500, evaluationTimeoutMs: 20 });
+    expect(c.sessions).toMatchObject({ maxAgeMs: 7 * 86_400_000, batchWindowMs: 0 });
   });
 
   it("names each bad field", () => {

@@ -68,7 +68,7 @@ export interface GatewayConfig {
   connections: ConnectionConfig[];
   store: StoreConfig;
   approvals: ApprovalsConfig;
-  sessions: { record: boolean; maxBodyBytes: number; maxAgeMs: number; maxBytes: number };
+  sessions: { record: boolean; maxBodyBytes: number; maxAgeMs: number; maxBytes: number; batchWindowMs: number };
   limits: { bodySize: number; upstreamTimeoutMs: number; evaluationTimeoutMs: number; evaluationSteps: number };
   logLevel: string;
 }
@@ -168,7 +168,7 @@ interface RawConfig {
   identity?: { providers: RawProvider[] };
   connections: RawConnection[];
   store?: { type: "sqlite" | "postgres"; path?: string; url?: string; schema?: string };
-  sessions?: { record?: boolean; max_body?: string | number; max_age?: string; max_size?: string | number };
+  sessions?: { record?: boolean; max_body?: string | number; max_age?: string; max_size?: string | number; batch_window?: string };
   approvals?: {
     hold?: string;
     pending_ttl?: string;
@@ -287,6 +287,7 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
       maxBodyBytes: sizeOf(raw.sessions?.max_body, 256 * 1024),
       maxAgeMs: parseDuration(raw.sessions?.max_age ?? "30d")!,
       maxBytes: sizeOf(raw.sessions?.max_size, 1024 ** 3),
+      batchWindowMs: parseDuration(raw.sessions?.batch_window ?? "50ms")!,
     },
     limits: {
       bodySize: limits.body_size === undefined ? 10 * 1024 * 1024 : typeof limits.body_size === "number" ? limits.body_size : parseSize(limits.body_size)!,

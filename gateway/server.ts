@@ -91,6 +91,7 @@ export class Gateway {
       this.recorder = new SessionRecorder(options.store.sessions, {
         maxBodyBytes: config.sessions.maxBodyBytes,
         retention: { maxAgeMs: config.sessions.maxAgeMs, maxBytes: config.sessions.maxBytes },
+        batchWindowMs: config.sessions.batchWindowMs,
         onError: (err, ctx) => this.app.log.warn({ err: err.message, ...ctx }, "session recording failed"),
       });
     }

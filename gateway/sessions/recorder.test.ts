@@ -166,6 +166,58 @@ describe("SessionRecorder", () => {
     await r.close();
   });
 
+  describe("batch window", () => {
+    /** The store, counting the batches it is handed. */
+    const counted = () => {
+      const batches: number[] = [];
+      const s: SessionStore = Object.create(store.sessions) as SessionStore;
+      s.append = (xs) => (batches.push(xs.length), store.sessions.append(xs));
+      return { s, batches };
+    };
+
+    it("writes the exchanges of one window in one batch, and the next window's in another", async () => {
+      const { s, batches } = counted();
+      const r = new SessionRecorder(s, { onError, batchWindowMs: 40 });
+      const first = [r.record(exchange(bundle, { model: "m1" }))];
+      await new Promise((w) => setTimeout(w, 5));
+      first.push(r.record(exchange(bundle, { model: "m1" })), r.record(exchange(bundle, { model: "m1" })));
+      expect(batches).toEqual([]); // waiting for the window
+      expect(await Promise.all(first)).toEqual([true, true, true]);
+      expect(batches).toEqual([3]);
+      expect(await r.record(exchange(bundle, { model: "m1" }))).toBe(true);
+      expect(batches).toEqual([3, 1]);
+      expect(errors).toEqual([]);
+      await r.close();
+    });
+
+    it("writes a full batch (256) without waiting for the window; the rest waits", async () => {
+      const { s, batches } = counted();
+      const r = new SessionRecorder(s, { onError, batchWindowMs: 60_000 });
+      const full = Array.from({ length: 256 }, () => r.record(exchange(bundle, { model: "m1" })));
+      expect(await Promise.all(full)).toEqual(full.map(() => true));
+      const late = r.record(exchange(bundle, { model: "m1" }));
+      await new Promise((w) => setTimeout(w, 20));
+      expect(batches).toEqual([256]);
+      await r.close(); // writes what waits, without waiting for the window
+      expect(await late).toBe(true);
+      expect(batches).toEqual([256, 1]);
+      expect(await store.sessions.stats()).toMatchObject({ exchanges: 257 });
+    });
+
+    it("flush() writes at once; records made after it wait for a window again", async () => {
+      const { s, batches } = counted();
+      const r = new SessionRecorder(s, { onError, batchWindowMs: 60_000 });
+      const a = r.record(exchange(bundle, { model: "m1" }));
+      await r.flush(); // (waiting for the window would time the test out)
+      expect(await a).toBe(true);
+      void r.record(exchange(bundle, { model: "m1" }));
+      await new Promise((w) => setTimeout(w, 20));
+      expect(batches).toEqual([1]);
+      await r.close();
+      expect(batches).toEqual([1, 1]);
+    });
+  });
+
   it("enforces retention by size every N appends", async () => {
     const pruned: unknown[] = [];
     const probe = exchange(bundle, { model: "m1", sessionId: "probe" });

@@ -58,6 +58,12 @@ export interface RecorderOptions {
   keepDocuments?: boolean;
   /** Exchanges waiting to be written before new ones are dropped (reported) rather than held (default 10,000). */
   maxPending?: number;
+  /**
+   * How long a recorded exchange may wait for others to share its write, in ms (default 0: the next turn of the event
+   * loop). A window of tens of milliseconds turns one transaction (and, for the SQLite store, one message to its
+   * writer thread) per exchange into one per window at moderate load; 256 waiting exchanges are written at once.
+   */
+  batchWindowMs?: number;
   /** Retention, enforced after every `pruneEvery` appended exchanges and every `pruneIntervalMs`. */
   retention?: { maxAgeMs?: number; maxBytes?: number; pruneEvery?: number; pruneIntervalMs?: number };
   /** Called on every failure (a write, a prune, a malformed exchange); the request path never sees them. */
@@ -74,6 +80,9 @@ interface Pending {
   done: (ok: boolean) => void;
 }
 
+/** The most exchanges written in one transaction. */
+const MAX_BATCH = 256;
+
 /** Records exchanges into a SessionStore, in the background. */
 export class SessionRecorder {
   private readonly trimOptions: TrimOptions;
@@ -83,6 +92,10 @@ export class SessionRecorder {
   private sincePrune = 0;
   private pruning: Promise<PruneResult | undefined> | null = null;
   private timer: NodeJS.Timeout | undefined;
+  /** The batch window under way (batchWindowMs > 0). */
+  private window: NodeJS.Timeout | undefined;
+  /** flush() calls waiting: while any does, nothing waits for a window. */
+  private hurrying = 0;
   private closed = false;
 
   constructor(
@@ -122,13 +135,36 @@ export class SessionRecorder {
     }
     return new Promise((resolve) => {
       this.pending.push({ exchange: x, done: resolve });
-      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
+      this.schedule();
     });
   }
 
-  /** Resolves once every exchange recorded so far is written (or failed). */
+  /** Resolves once every exchange recorded so far is written (or failed), without waiting for a batch window. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    this.hurrying++;
+    try {
+      this.schedule();
+      while (this.writing) await this.writing;
+    } finally {
+      this.hurrying--;
+    }
+  }
+
+  /** Starts a write of what is pending: now (a full batch, a flush, no window) or when the window closes. */
+  private schedule(): void {
+    if (this.writing || this.pending.length === 0) return; // the write under way schedules what it leaves
+    const window = this.options.batchWindowMs ?? 0;
+    if (window > 0 && this.hurrying === 0 && this.pending.length < MAX_BATCH) {
+      this.window ??= setTimeout(() => this.startDrain(), window);
+      return;
+    }
+    this.startDrain();
+  }
+
+  private startDrain(): void {
+    if (this.window) clearTimeout(this.window);
+    this.window = undefined;
+    this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
   }
 
   /** Enforces the configured retention now (one prune at a time); undefined when none is configured or it failed. */
@@ -172,11 +208,12 @@ export class SessionRecorder {
   }
 
   private async drain(): Promise<void> {
+    const window = this.options.batchWindowMs ?? 0;
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, 256);
+        const batch = this.pending.splice(0, MAX_BATCH);
         try {
-          await this.write(batch.map((p) => p.exchange));
+          await this.append(batch.map((p) => p.exchange));
           for (const p of batch) p.done(true);
         } catch (e) {
           if (batch.length === 1) {
@@ -186,7 +223,7 @@ export class SessionRecorder {
             // one bad exchange (a repeated decision id) fails alone
             for (const p of batch) {
               try {
-                await this.write([p.exchange]);
+                await this.append([p.exchange]);
                 p.done(true);
               } catch (err) {
                 this.report(err, "record", p.exchange);
@@ -201,13 +238,16 @@ export class SessionRecorder {
           this.sincePrune = 0;
           await this.prune();
         }
+        // Less than a batch left: it waits for its own window (a flush does not).
+        if (window > 0 && this.hurrying === 0 && this.pending.length < MAX_BATCH) break;
       }
     } finally {
       this.writing = null;
+      this.schedule();
     }
   }
 
-  private write(xs: (SessionExchange | ExchangeData)[]): Promise<number[]> {
+  private append(xs: (SessionExchange | ExchangeData)[]): Promise<number[]> {
     const untrimmed = this.store.appendUntrimmed;
     return untrimmed ? untrimmed.call(this.store, xs as ExchangeData[], this.trimOptions) : this.store.append(xs as SessionExchange[]);
   }
