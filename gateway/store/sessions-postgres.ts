@@ -3,7 +3,7 @@
 // An append upserts the session's summary row before inserting the exchange, and prune deletes summary rows before
 // their exchanges: the summary row's lock orders an append and a prune of the same session, across instances.
 import type pg from "pg";
-import { exchangeFromRow, exchangeQuerySql, exchangeRow, listSql, pruneVictims, summaryFromRow, summaryUpsertSql, type ExchangeRow, type SummaryRow } from "./sessions-sql.js";
+import { exchangeFromRow, exchangeQuerySql, exchangeRow, listSql, pruneVictims, summaryDeltas, summaryFromRow, summaryParams, summaryUpsertSql, type ExchangeRow, type SummaryRow } from "./sessions-sql.js";
 import type { ExchangeQuery, PruneResult, RetentionLimits, SessionExchange, SessionQuery, SessionStats, SessionStore, SessionSummary, StoredExchange } from "./sessions-types.js";
 
 export { SESSIONS_PG_MIGRATION } from "./sessions-sql.js";
@@ -42,9 +42,9 @@ export class PostgresSessionStore implements SessionStore {
     const s = this.schema;
     const rows = exchanges.map((x) => ({ x, row: exchangeRow(x) }));
     return transaction(this.pool, async (c) => {
+      for (const d of summaryDeltas(rows)) await c.query(summaryUpsertSql(`${s}.sessions`, dollar), summaryParams(d));
       const seqs: number[] = [];
       for (const { x, row } of rows) {
-        await c.query(summaryUpsertSql(`${s}.sessions`, dollar), [x.sessionId, x.subject, x.repository, x.time, row.timeMs, row.bytes, row.denied]);
         const r = await c.query<{ seq: string }>(
           `INSERT INTO ${s}.session_exchanges (session_id, decision_id, time, time_ms, outcome, bytes, exchange) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`,
           [x.sessionId, x.decisionId, x.time, row.timeMs, x.decision.outcome, row.bytes, row.json],

@@ -57,16 +57,57 @@ export function exchangeRow(x: SessionExchange): { json: string; bytes: number; 
   return { json, bytes: Buffer.byteLength(json), timeMs: timeMsOf(x.time), denied: x.decision.outcome === "allow" ? 0 : 1 };
 }
 
-/** The upsert of a session's summary for one more exchange; parameters in order: id, subject, repository, time, ms, bytes, denied. */
+/** What a batch of exchanges adds to one session's summary row. */
+export interface SummaryDelta {
+  sessionId: string;
+  subject: string | null;
+  repository: string | null;
+  firstTime: string;
+  firstMs: number;
+  lastTime: string;
+  lastMs: number;
+  exchanges: number;
+  denied: number;
+  bytes: number;
+}
+
+/**
+ * One delta per session of a batch, so that a batch of exchanges costs one upsert per session rather than one per
+ * exchange. Ties keep what one-by-one upserts would: the first of equal first times, the last of equal last times.
+ * In session id order, so that concurrent batches (PostgreSQL, several instances) lock summary rows in one order.
+ */
+export function summaryDeltas(rows: { x: SessionExchange; row: { timeMs: number; bytes: number; denied: number } }[]): SummaryDelta[] {
+  const bySession = new Map<string, SummaryDelta>();
+  for (const { x, row } of rows) {
+    const d = bySession.get(x.sessionId);
+    if (d === undefined) {
+      bySession.set(x.sessionId, { sessionId: x.sessionId, subject: x.subject, repository: x.repository, firstTime: x.time, firstMs: row.timeMs, lastTime: x.time, lastMs: row.timeMs, exchanges: 1, denied: row.denied, bytes: row.bytes });
+      continue;
+    }
+    if (row.timeMs < d.firstMs) [d.firstTime, d.firstMs] = [x.time, row.timeMs];
+    if (row.timeMs >= d.lastMs) [d.lastTime, d.lastMs] = [x.time, row.timeMs];
+    d.exchanges++;
+    d.denied += row.denied;
+    d.bytes += row.bytes;
+  }
+  return [...bySession.values()].sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
+}
+
+/** A delta's parameters for summaryUpsertSql, in order. */
+export function summaryParams(d: SummaryDelta): unknown[] {
+  return [d.sessionId, d.subject, d.repository, d.firstTime, d.firstMs, d.lastTime, d.lastMs, d.exchanges, d.denied, d.bytes];
+}
+
+/** The upsert of a session's summary by a SummaryDelta; parameters in the order of summaryParams. */
 export function summaryUpsertSql(table: string, p: (n: number) => string): string {
   return `INSERT INTO ${table} (session_id, subject, repository, first_time, first_ms, last_time, last_ms, exchanges, denied, bytes)
-    VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(4)}, ${p(5)}, 1, ${p(7)}, ${p(6)})
+    VALUES (${Array.from({ length: 10 }, (_, i) => p(i + 1)).join(", ")})
     ON CONFLICT (session_id) DO UPDATE SET
       first_time = CASE WHEN excluded.first_ms < ${table}.first_ms THEN excluded.first_time ELSE ${table}.first_time END,
       first_ms   = CASE WHEN excluded.first_ms < ${table}.first_ms THEN excluded.first_ms ELSE ${table}.first_ms END,
       last_time  = CASE WHEN excluded.last_ms >= ${table}.last_ms THEN excluded.last_time ELSE ${table}.last_time END,
       last_ms    = CASE WHEN excluded.last_ms >= ${table}.last_ms THEN excluded.last_ms ELSE ${table}.last_ms END,
-      exchanges  = ${table}.exchanges + 1,
+      exchanges  = ${table}.exchanges + excluded.exchanges,
       denied     = ${table}.denied + excluded.denied,
       bytes      = ${table}.bytes + excluded.bytes`;
 }

@@ -1,6 +1,6 @@
 // The session store on SQLite (the store's own better-sqlite3 connection; tables from schema version 3).
 import type Database from "better-sqlite3";
-import { exchangeFromRow, exchangeQuerySql, exchangeRow, listSql, pruneVictims, summaryFromRow, summaryUpsertSql, type ExchangeRow, type SummaryRow } from "./sessions-sql.js";
+import { exchangeFromRow, exchangeQuerySql, exchangeRow, listSql, pruneVictims, summaryDeltas, summaryFromRow, summaryParams, summaryUpsertSql, type ExchangeRow, type SummaryRow } from "./sessions-sql.js";
 import type { ExchangeData, TrimOptions } from "../sessions/trim.js";
 import type { ExchangeQuery, PruneResult, RetentionLimits, SessionExchange, SessionQuery, SessionStats, SessionStore, SessionSummary, StoredExchange } from "./sessions-types.js";
 
@@ -26,16 +26,12 @@ export class SqliteSessionStore implements SessionStore {
     private readonly pruneVia?: (limits: RetentionLimits) => Promise<PruneResult>,
   ) {
     if (untrimmedVia) this.appendUntrimmed = untrimmedVia;
-    const upsert = db.prepare(summaryUpsertSql("sessions", (n) => `@p${n}`));
+    const upsert = db.prepare(summaryUpsertSql("sessions", () => "?"));
     const insert = db.prepare("INSERT INTO session_exchanges (session_id, decision_id, time, time_ms, outcome, bytes, exchange) VALUES (?, ?, ?, ?, ?, ?, ?)");
     this.insertTx = db.transaction((exchanges: SessionExchange[]) => {
-      const seqs: number[] = [];
-      for (const x of exchanges) {
-        const row = exchangeRow(x);
-        upsert.run({ p1: x.sessionId, p2: x.subject, p3: x.repository, p4: x.time, p5: row.timeMs, p6: row.bytes, p7: row.denied });
-        seqs.push(Number(insert.run(x.sessionId, x.decisionId, x.time, row.timeMs, x.decision.outcome, row.bytes, row.json).lastInsertRowid));
-      }
-      return seqs;
+      const rows = exchanges.map((x) => ({ x, row: exchangeRow(x) }));
+      for (const d of summaryDeltas(rows)) upsert.run(...summaryParams(d));
+      return rows.map(({ x, row }) => Number(insert.run(x.sessionId, x.decisionId, x.time, row.timeMs, x.decision.outcome, row.bytes, row.json).lastInsertRowid));
     });
     const all = db.prepare("SELECT session_id AS id, last_ms AS lastMs, bytes FROM sessions ORDER BY last_ms, session_id");
     const delSession = db.prepare("DELETE FROM sessions WHERE session_id = ? RETURNING exchanges, bytes");

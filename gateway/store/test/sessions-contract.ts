@@ -90,6 +90,23 @@ export function sessionStoreContract(make: () => Promise<SessionHarness>): void 
     expect(stats.bytes).toBe(list[0]!.bytes + list[1]!.bytes);
   });
 
+  it("keeps the same summaries for a batch as for its exchanges appended one by one (out of order, ties included)", async () => {
+    const deny = { outcome: "deny" as const, reasons: ["no"], revision: "r", entrypoint: ["x"] };
+    const plan: [string, number, boolean][] = [["b", 5, false], ["a", 3, true], ["b", 2, false], ["a", 3, false], ["b", 9, true], ["a", 1, false], ["b", 9, false], ["c", 4, false], ["a", 1, true]];
+    const make = (prefix: string) => plan.map(([s, m, denied], i) => sessionExchange({ sessionId: `${prefix}-${s}`, time: at(m), subject: `who-${i}`, ...(denied ? { decision: deny } : {}) }));
+    await store.sessions.append(make("batch"));
+    for (const x of make("alone")) await store.sessions.append([x]);
+    // (bytes: each session's exchanges, whose ids and texts differ between the two runs)
+    const summaries = (prefix: string) => store.sessions.list({ limit: 100 }).then((l) => l.filter((s) => s.id.startsWith(`${prefix}-`)).map(({ bytes: _, ...s }) => ({ ...s, id: s.id.slice(prefix.length) })));
+    const batch = await summaries("batch");
+    expect(batch).toHaveLength(3);
+    expect(batch).toEqual(await summaries("alone"));
+    expect(batch.find((s) => s.id === "-a")).toMatchObject({ firstTime: at(1), lastTime: at(3), exchanges: 4, denied: 2, subject: "who-1" });
+    for (const s of (await store.sessions.list({ limit: 100 })).filter((x) => x.id.startsWith("batch-"))) {
+      expect(s.bytes).toBe((await store.sessions.exchanges(s.id)).reduce((n, x) => n + x.bytes, 0));
+    }
+  });
+
   it("queries exchanges across sessions: by session, by time, the newest N oldest first", async () => {
     const xs = [sessionExchange({ sessionId: "q1", time: at(1) }), sessionExchange({ sessionId: "q2", time: at(2) }), sessionExchange({ sessionId: "q1", time: at(3) })];
     await store.sessions.append(xs);
