@@ -150,6 +150,8 @@ describe("sessions", () => {
     // Three were held for approval and refused (the policy allowed them, a human did not): nothing was forwarded.
     expect(exchanges.filter((x) => x.response === null).length).toBe(3);
     expect(exchanges.filter((x) => x.response?.status === 200).length).toBe(3);
+    // The decision document is kept, its mask list by name (the patterns are the bundle's, at the recorded revision).
+    expect(exchanges.map((x) => (x.decision.document as { mask?: unknown } | undefined)?.mask)).toContainEqual(["aws_access_key_id"]);
     // The session views are for people signed in with the approvers' identity provider, not for CI jobs.
     const view = (token?: string) => request(`${h.url}/sessions`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(async (r) => (await r.body.dump(), r.statusCode));
     expect(await view(await approver("erin", ["sre"]))).toBe(200);

@@ -49,6 +49,18 @@ export function maskerFor(document: unknown): { ok: true; masker: Masker | undef
 }
 
 /**
+ * The decision document as a session records it: a valid `mask` list by its patterns' names only. The patterns are
+ * the bundle's, whose revision the record names; kept whole they were most of each record (with the shipped pack,
+ * 2.3 of 5.2 KB). Anything else, an invalid list included, is kept as it is.
+ */
+export function recordedDocument(document: unknown): unknown {
+  if (typeof document !== "object" || document === null || Array.isArray(document)) return document;
+  const mask = (document as { mask?: unknown }).mask;
+  if (!Array.isArray(mask) || mask.length === 0 || !maskerFor(document).ok) return document;
+  return { ...document, mask: mask.map((m) => (m as { name: string }).name) };
+}
+
+/**
  * The request body with the secrets masked, before it is forwarded. A body that cannot be read as text is refused.
  * `parsed`: the body already parsed as JSON by the caller (undefined: not JSON), so it is not parsed again; then
  * `json` is its masked copy (unchanged parts shared).

@@ -1,6 +1,6 @@
 // maskerFor: the masker of a decision's `mask` list, compiled once per distinct list and never stale.
 import { describe, expect, it } from "vitest";
-import { maskerFor } from "./guardrails.js";
+import { maskerFor, recordedDocument } from "./guardrails.js";
 
 const list = () => [
   { name: "aws", pattern: "AKIA[0-9A-Z]{16}", replacement: "[MASKED:aws]" },
@@ -47,5 +47,14 @@ describe("maskerFor", () => {
     expect(maskerFor({ mask: [] })).toEqual({ ok: true, masker: undefined });
     const bad = maskerFor({ mask: [{ name: "x", pattern: "(", replacement: "y" }] });
     expect(bad.ok).toBe(false);
+  });
+});
+
+describe("recordedDocument", () => {
+  it("keeps a valid mask list by its names, and everything else as it is", () => {
+    expect(recordedDocument({ allow: true, mask: list(), headers: { a: 1 } })).toEqual({ allow: true, mask: ["aws", "gh"], headers: { a: 1 } });
+    const invalid = { allow: true, mask: [{ name: "bad", pattern: "(" }] };
+    expect(recordedDocument(invalid)).toBe(invalid);
+    for (const same of [null, true, [1], { allow: true }, { mask: [] }, { mask: "x" }]) expect(recordedDocument(same)).toBe(same);
   });
 });

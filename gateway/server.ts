@@ -10,7 +10,7 @@ import { decide, definesRule, type Decision, type ToolInput } from "./decision.j
 import { errorBody, GatewayError } from "./errors.js";
 import { Forwarder } from "./forward.js";
 import { AuthError, Authenticator, type Identity } from "./identity.js";
-import { guardResponse, maskerFor, maskRequest } from "./guardrails.js";
+import { guardResponse, maskerFor, maskRequest, recordedDocument } from "./guardrails.js";
 import { buildInput, type PolicyInput } from "./input.js";
 import type { ToolDecision, ToolUseBlock } from "./masking/anthropic-stream.js";
 import type { Masker } from "./masking/patterns.js";
@@ -257,20 +257,30 @@ export class Gateway {
         const recorder = this.recorder;
         if (!recorder) return;
         const totalMs = performance.now() - started;
-        setImmediate(() => void recorder.record({
-          sessionId: sessionIdOf(identity, req.headers),
-          decisionId: decision.id,
-          subject: identity.subject,
-          repository: identity.repository,
-          connection: name,
-          request: { method: req.method, path: summary.path, headers: req.headers, body: forwardBody },
-          response,
-          input: masker ? maskedInput(input, masker, maskedJson) : input,
-          inputMasked: masker !== undefined,
-          decision: { outcome: decision.outcome, reasons: decision.reasons, revision: decision.revision, entrypoint: connection.entrypoint, document: decision.document },
-          toolDecisions,
-          timings: { authMs, evaluationMs: decision.evaluationMs, upstreamMs, totalMs },
-        }));
+        setImmediate(() => {
+          let exchange: ExchangeRecord;
+          try {
+            exchange = {
+              sessionId: sessionIdOf(identity, req.headers),
+              decisionId: decision.id,
+              subject: identity.subject,
+              repository: identity.repository,
+              connection: name,
+              request: { method: req.method, path: summary.path, headers: req.headers, body: forwardBody },
+              response,
+              input: masker ? maskedInput(input, masker, maskedJson) : input,
+              inputMasked: masker !== undefined,
+              decision: { outcome: decision.outcome, reasons: decision.reasons, revision: decision.revision, entrypoint: connection.entrypoint, document: recordedDocument(decision.document) },
+              toolDecisions,
+              timings: { authMs, evaluationMs: decision.evaluationMs, upstreamMs, totalMs },
+            };
+          } catch (e) {
+            // (outside the request: a throw here would end the process)
+            this.app.log.warn({ err: (e as Error).message, decision_id: decision.id }, "session recording failed");
+            return;
+          }
+          void recorder.record(exchange);
+        });
       };
       const refuse = (e: GatewayError): never => {
         record(null, null);
