@@ -51,12 +51,12 @@ export function maskerFor(document: unknown): { ok: true; masker: Masker | undef
 /**
  * The decision document as a session records it: a valid `mask` list by its patterns' names only. The patterns are
  * the bundle's, whose revision the record names; kept whole they were most of each record (with the shipped pack,
- * 2.3 of 5.2 KB). Anything else, an invalid list included, is kept as it is.
+ * 2.3 of 5.2 KB). Anything else, an invalid list included, is kept as it is. `masks`: what maskerFor said of it.
  */
-export function recordedDocument(document: unknown): unknown {
+export function recordedDocument(document: unknown, masks: ReturnType<typeof maskerFor>): unknown {
   if (typeof document !== "object" || document === null || Array.isArray(document)) return document;
   const mask = (document as { mask?: unknown }).mask;
-  if (!Array.isArray(mask) || mask.length === 0 || !maskerFor(document).ok) return document;
+  if (!Array.isArray(mask) || mask.length === 0 || !masks.ok) return document;
   return { ...document, mask: mask.map((m) => (m as { name: string }).name) };
 }
 

@@ -270,7 +270,7 @@ export class Gateway {
               response,
               input: masker ? maskedInput(input, masker, maskedJson) : input,
               inputMasked: masker !== undefined,
-              decision: { outcome: decision.outcome, reasons: decision.reasons, revision: decision.revision, entrypoint: connection.entrypoint, document: recordedDocument(decision.document) },
+              decision: { outcome: decision.outcome, reasons: decision.reasons, revision: decision.revision, entrypoint: connection.entrypoint, document: recordedDocument(decision.document, masks) },
               toolDecisions,
               timings: { authMs, evaluationMs: decision.evaluationMs, upstreamMs, totalMs },
             };
