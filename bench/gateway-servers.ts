@@ -2,7 +2,8 @@
 // load generator, the proxy and the upstream do not share an event loop:
 //   upstream  a Messages API stand-in answering at once (JSON, or SSE for `"stream": true`)
 //   bare      the floor for a proxy: node:http in, undici out, the body piped back, no checks
-//   guard     the Guard gateway: JWT verification, the policy decision, the audit append, the forward
+//   guard     the Guard gateway: JWT verification, the policy decision, the audit append, the forward, the session
+//             record (GUARD_BENCH_SESSIONS=0: none; GUARD_BENCH_DB=:memory:: the store in memory)
 // Each prints `READY <url>` on stdout when it listens.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -87,6 +88,7 @@ async function guard(): Promise<string> {
       policies: { dir: env.GUARD_BENCH_POLICIES!, poll: "1h" },
       identity: { providers: [{ preset: "github-actions", issuer: env.GUARD_BENCH_ISSUER!, audience: "guard", keys: [JSON.parse(env.GUARD_BENCH_JWK!)] }] },
       connections: [{ name: "claude", type: "anthropic", upstream: env.GUARD_BENCH_UPSTREAM!, credential: { env: "GUARD_BENCH_KEY" } }],
+      sessions: { record: env.GUARD_BENCH_SESSIONS !== "0" },
     },
     { file: "bench", baseDir: process.cwd() },
   );

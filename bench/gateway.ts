@@ -1,8 +1,9 @@
 // The gateway's cost, side by side in one run: the upstream directly, through a bare undici proxy, and through Guard
 // (token verification, the shipped policies, the audit append, the session record, the forward), JSON and streamed
 // (SSE) answers. Latency at fixed rates comes from an open-loop generator that spaces requests evenly (paced-load.ts);
-// throughput at saturation and autocannon's own fixed-rate figures from autocannon. Each cell is the median of
-// several runs, the targets interleaved.
+// throughput at saturation and autocannon's own fixed-rate figures from autocannon; each target's CPU per request from
+// /proc (process-cpu.ts). Each cell is the median of several runs, the targets interleaved. Two more Guard processes,
+// without session recording and with the audit log in memory as well, show what those features cost.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { PacedResult } from "./paced-load.js";
+import { processCpuMicros } from "./process-cpu.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +31,8 @@ export interface GatewayBenchOptions {
 
 interface Row {
   label: string;
+  /** Measured on the Guard variants too (the cost-by-feature table). */
+  variants: boolean;
   /** paced: the open-loop generator; saturation: autocannon unlimited; autocannon-rate: autocannon's overallRate. */
   kind: "paced" | "saturation" | "autocannon-rate";
   cells: Cell[];
@@ -36,6 +40,8 @@ interface Row {
 
 interface Cell {
   rps: number;
+  /** CPU the target's process used per request (all its threads), in µs; NaN where /proc cannot be read. */
+  cpuUs: number;
   /** autocannon's own percentiles (whole milliseconds, coordinated-omission corrected at fixed rates). */
   p50: number;
   p99: number;
@@ -58,7 +64,21 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: Ch
   });
 }
 
-async function load(url: string, headers: Record<string, string>, body: string, rate: number | undefined, o: GatewayBenchOptions): Promise<Cell> {
+interface Target {
+  name: string;
+  url: string;
+  pid: number;
+}
+
+/** The CPU the target used per request while `run` ran, with run's own figures. */
+async function withCpu(t: Target, run: () => Promise<Omit<Cell, "cpuUs"> & { requests: number }>): Promise<Cell> {
+  const before = processCpuMicros(t.pid);
+  const { requests, ...cell } = await run();
+  const after = processCpuMicros(t.pid);
+  return { ...cell, cpuUs: before === undefined || after === undefined || requests === 0 ? NaN : (after - before) / requests };
+}
+
+async function load(url: string, headers: Record<string, string>, body: string, rate: number | undefined, o: GatewayBenchOptions): Promise<Omit<Cell, "cpuUs"> & { requests: number }> {
   // autocannon keeps its histogram in whole milliseconds; each response event carries the time at hrtime precision.
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolveRun, reject) => {
@@ -80,11 +100,11 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   });
   times.sort((a, b) => a - b);
   const pct = (q: number) => (times.length === 0 ? NaN : times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p50us: pct(0.5), p99us: pct(0.99), errors: result.errors + result.timeouts + result.non2xx };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p50us: pct(0.5), p99us: pct(0.99), errors: result.errors + result.timeouts + result.non2xx, requests: result.requests.total };
 }
 
 /** The open-loop generator in its own process (so that it does not share an event loop with autocannon's results). */
-function pacedLoad(url: string, headers: Record<string, string>, body: string, rate: number, o: GatewayBenchOptions): Promise<Cell> {
+function pacedLoad(url: string, headers: Record<string, string>, body: string, rate: number, o: GatewayBenchOptions): Promise<Omit<Cell, "cpuUs"> & { requests: number }> {
   const args = JSON.stringify({ url, rate, seconds: o.durationS, connections: 64, headers: { "content-type": "application/json", ...headers }, body });
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [join(HERE, "paced-load.js"), args], { stdio: ["ignore", "pipe", "inherit"] });
@@ -93,7 +113,7 @@ function pacedLoad(url: string, headers: Record<string, string>, body: string, r
     child.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`paced-load exited with ${code}`));
       const r = JSON.parse(out) as PacedResult;
-      resolveRun({ rps: r.ok / o.durationS, p50: r.p50, p99: r.p99, p50us: r.p50, p99us: r.p99, errors: r.errors });
+      resolveRun({ rps: r.ok / o.durationS, p50: r.p50, p99: r.p99, p50us: r.p50, p99us: r.p99, errors: r.errors, requests: r.sent });
     });
   });
 }
@@ -105,6 +125,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function medianCell(cells: Cell[]): Cell {
   return {
     rps: median(cells.map((c) => c.rps)),
+    cpuUs: median(cells.map((c) => c.cpuUs)),
     p50: median(cells.map((c) => c.p50)),
     p99: median(cells.map((c) => c.p99)),
     p50us: median(cells.map((c) => c.p50us)),
@@ -126,51 +147,53 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
     children.push(upstream.child);
     const bare = await start(["bare", upstream.url]);
     children.push(bare.child);
-    const guard = await start(["guard"], {
-      GUARD_BENCH_POLICIES: resolve(o.policies),
-      GUARD_BENCH_ISSUER: issuer,
-      GUARD_BENCH_JWK: JSON.stringify(jwk),
-      GUARD_BENCH_UPSTREAM: upstream.url,
-      GUARD_BENCH_DB: join(dir, "guard.db"),
-    });
+    const guardEnv = { GUARD_BENCH_POLICIES: resolve(o.policies), GUARD_BENCH_ISSUER: issuer, GUARD_BENCH_JWK: JSON.stringify(jwk), GUARD_BENCH_UPSTREAM: upstream.url };
+    const guard = await start(["guard"], { ...guardEnv, GUARD_BENCH_DB: join(dir, "guard.db") });
     children.push(guard.child);
-    const targets = [
-      { name: "upstream directly", url: `${upstream.url}/v1/messages` },
-      { name: "bare undici proxy", url: `${bare.url}/claude/v1/messages` },
-      { name: "Guard", url: `${guard.url}/claude/v1/messages` },
-    ];
+    // What recording and the durable audit log cost: Guard without session recording, and without it and with the
+    // audit log in memory (no writer threads, no fsync; for comparison only, not a configuration to run).
+    const unrecorded = await start(["guard"], { ...guardEnv, GUARD_BENCH_DB: join(dir, "unrecorded.db"), GUARD_BENCH_SESSIONS: "0" });
+    children.push(unrecorded.child);
+    const inMemory = await start(["guard"], { ...guardEnv, GUARD_BENCH_DB: ":memory:", GUARD_BENCH_SESSIONS: "0" });
+    children.push(inMemory.child);
+    const target = (name: string, s: { child: ChildProcess; url: string }, path: string): Target => ({ name, url: `${s.url}${path}`, pid: s.child.pid! });
+    const targets = [target("upstream directly", upstream, "/v1/messages"), target("bare undici proxy", bare, "/claude/v1/messages"), target("Guard", guard, "/claude/v1/messages")];
+    const variants = [target("Guard, no session recording", unrecorded, "/claude/v1/messages"), target("Guard, no recording, audit log in memory", inMemory, "/claude/v1/messages")];
     const auth = { authorization: `Bearer ${token}` };
     // Every target must answer 200 before it is timed (Guard: the policies allow the request).
-    for (const t of targets) {
+    for (const t of [...targets, ...variants]) {
       const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(o.body) });
       if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     }
     const json = JSON.stringify(o.body);
     const stream = JSON.stringify({ ...o.body, stream: true });
+    // Warm-up: every target serves both kinds of request at saturation first, so that no run measures a cold JIT.
+    for (const t of [...targets, ...variants]) for (const body of [json, stream]) await load(t.url, auth, body, undefined, { ...o, durationS: 2 });
     const rows: Row[] = [];
     const middle = o.rates[1] ?? o.rates[0]!;
-    const scenarios: { label: string; kind: Row["kind"]; rate?: number; body: string }[] = [
-      ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, kind: "paced" as const, rate, body: json })),
+    const scenarios: { label: string; kind: Row["kind"]; rate?: number; body: string; variants?: boolean }[] = [
+      ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, kind: "paced" as const, rate, body: json, variants: rate === middle })),
       { label: `${middle} req/s, SSE stream`, kind: "paced", rate: middle, body: stream },
-      { label: "saturation, JSON", kind: "saturation", body: json },
+      { label: "saturation, JSON", kind: "saturation", body: json, variants: true },
       { label: "saturation, SSE stream", kind: "saturation", body: stream },
       ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, kind: "autocannon-rate" as const, rate, body: json })),
     ];
     for (const s of scenarios) {
-      const perTarget: Cell[][] = targets.map(() => []);
+      const measured = s.variants ? [...targets, ...variants] : targets;
+      const perTarget: Cell[][] = measured.map(() => []);
       for (let run = 0; run < o.runs; run++) {
-        // Interleaved: each run measures the three targets back to back, so drift hits them alike; a pause after
-        // each, so that work a target left (a writer thread's backlog) does not run into the next measurement.
-        for (const [i, t] of targets.entries()) {
-          perTarget[i]!.push(s.kind === "paced" ? await pacedLoad(t.url, auth, s.body, s.rate!, o) : await load(t.url, auth, s.body, s.rate, o));
+        // Interleaved: each run measures the targets back to back, so drift hits them alike; a pause after each, so
+        // that work a target left (a writer thread's backlog) does not run into the next measurement.
+        for (const [i, t] of measured.entries()) {
+          perTarget[i]!.push(await withCpu(t, () => (s.kind === "paced" ? pacedLoad(t.url, auth, s.body, s.rate!, o) : load(t.url, auth, s.body, s.rate, o))));
           await pause(1000);
         }
       }
       const cells = perTarget.map(medianCell);
-      rows.push({ label: s.label, kind: s.kind, cells });
-      console.error(`${s.kind} ${s.label}: ${cells.map((c, i) => `${targets[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms`).join(" | ")}`);
+      rows.push({ label: s.label, kind: s.kind, variants: s.variants === true, cells });
+      console.error(`${s.kind} ${s.label}: ${cells.map((c, i) => `${measured[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms cpu ${c.cpuUs.toFixed(0)} µs/req`).join(" | ")}`);
     }
-    return report(rows, targets.map((t) => t.name), o);
+    return report(rows, targets.map((t) => t.name), variants.map((t) => t.name), o);
   } finally {
     for (const c of children) c.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -179,19 +202,36 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
 
 const ms = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(2));
 
-function report(rows: Row[], names: string[], o: GatewayBenchOptions): string {
+const cpu = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(0));
+
+function report(rows: Row[], names: string[], variantNames: string[], o: GatewayBenchOptions): string {
   const table = (kind: Row["kind"], head: string) => {
     const out = [
-      `| ${head} | ${names.map((n) => `${n}: req/s, p50, p99`).join(" | ")} | Guard added p50 / p99 vs direct | Guard added p50 / p99 vs bare proxy | Guard throughput vs bare proxy | errors |`,
-      `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- |`,
+      `| ${head} | ${names.map((n) => `${n}: req/s, p50, p99`).join(" | ")} | Guard added p50 / p99 vs direct | Guard added p50 / p99 vs bare proxy | Guard throughput vs bare proxy | CPU µs per request: ${names.join(" / ")} | errors |`,
+      `| --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- | --- |`,
     ];
     for (const r of rows.filter((x) => x.kind === kind)) {
       const [direct, bare, guard] = r.cells as [Cell, Cell, Cell];
       out.push(
-        `| ${r.label} | ${r.cells.map((c) => `${c.rps.toFixed(0)}, ${ms(c.p50us)}, ${ms(c.p99us)}`).join(" | ")} | ` +
+        `| ${r.label} | ${r.cells.slice(0, 3).map((c) => `${c.rps.toFixed(0)}, ${ms(c.p50us)}, ${ms(c.p99us)}`).join(" | ")} | ` +
           `${ms(guard.p50us - direct.p50us)} / ${ms(guard.p99us - direct.p99us)} | ${ms(guard.p50us - bare.p50us)} / ${ms(guard.p99us - bare.p99us)} | ` +
-          `${((guard.rps / bare.rps) * 100).toFixed(0)}% | ${r.cells.map((c) => c.errors).join(" / ")} |`,
+          `${((guard.rps / bare.rps) * 100).toFixed(0)}% | ${[direct, bare, guard].map((c) => cpu(c.cpuUs)).join(" / ")} | ${r.cells.slice(0, 3).map((c) => c.errors).join(" / ")} |`,
       );
+    }
+    return out;
+  };
+  // Guard and its variants, side by side: what session recording and the durable audit log cost.
+  const byFeature = () => {
+    const out = [
+      "| load | target | req/s | p50 ms | p99 ms | throughput vs bare proxy | CPU µs per request | errors |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ];
+    for (const r of rows.filter((x) => x.variants)) {
+      const bare = r.cells[1]!;
+      for (const [i, name] of [names[1]!, names[2]!, ...variantNames].entries()) {
+        const c = r.cells[i + 1]!;
+        out.push(`| ${r.kind === "paced" ? `paced ${r.label}` : r.label} | ${name} | ${c.rps.toFixed(0)} | ${ms(c.p50us)} | ${ms(c.p99us)} | ${((c.rps / bare.rps) * 100).toFixed(0)}% | ${cpu(c.cpuUs)} | ${c.errors} |`);
+      }
     }
     return out;
   };
@@ -202,9 +242,10 @@ function report(rows: Row[], names: string[], o: GatewayBenchOptions): string {
     "## Gateway overhead",
     "",
     `Command: \`npm run bench -- gateway\`. Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at the end. ` +
-      `Loopback; each target in its own process (the upstream stand-in answers at once, so the figures are the proxies' own cost), ${o.durationS} s per run, median of ${o.runs} runs per cell, the three targets interleaved with a pause after each run. ` +
+      `Loopback; each target in its own process (the upstream stand-in answers at once, so the figures are the proxies' own cost), ${o.durationS} s per run, median of ${o.runs} runs per cell, the targets interleaved with a pause after each run, after 2 s of each kind of request at saturation to warm each target up. ` +
       `Guard does everything it does in production: RS256 token verification (verified tokens cached), the policies in \`${o.policies}\` (decision, masking both ways, tool-call decisions), ` +
-      `the SQLite audit append (synchronous=FULL: on disk before the request is forwarded; group commit), the session record (its own file, written and trimmed by a writer thread), the forward.`,
+      `the SQLite audit append (synchronous=FULL: on disk before the request is forwarded; group commit), the session record (its own file, written and trimmed by a writer thread), the forward. ` +
+      `CPU µs per request: all the process's threads (user and system), from /proc, divided by the requests sent; the load generator, the upstream and the target share the machine's cores.`,
     "",
     "**At fixed rates** (latency): an open-loop generator (`bench/paced-load.ts`, its own process, 64 connections) sends request i at start + i / rate, whatever the earlier ones did; latency in ms from each send.",
     "",
@@ -218,14 +259,24 @@ function report(rows: Row[], names: string[], o: GatewayBenchOptions): string {
     "",
     ...table("autocannon-rate", "overallRate"),
     "",
+    "**Cost by feature**: the same runs with two more Guard processes: without session recording, and without it and with the audit log in an in-memory SQLite database (no writer threads, no fsync; for comparison only: not durable, not a configuration to run).",
+    "",
+    ...byFeature(),
+    "",
   ];
   if (fixed) {
     const added = fixed[2].p99us - fixed[0].p99us;
-    lines.push(`At ${middle} req/s (even) Guard adds **${ms(fixed[2].p50us - fixed[0].p50us)} ms at p50 and ${ms(added)} ms at p99** to calling the upstream directly (aim: under 1 ms at p99, ${added < 1 ? "met" : "not met"}).`);
+    lines.push(
+      `At ${middle} req/s (even) Guard adds **${ms(fixed[2].p50us - fixed[0].p50us)} ms at p50 and ${ms(added)} ms at p99** to calling the upstream directly (aim: under 1 ms at p99, ${added < 1 ? "met" : "not met"}); ` +
+        `in the same runs the bare proxy adds ${ms(fixed[1].p50us - fixed[0].p50us)} ms at p50 and ${ms(fixed[1].p99us - fixed[0].p99us)} ms at p99.`,
+    );
   }
   if (sat) {
     const ratio = sat[2].rps / sat[1].rps;
-    lines.push(`At saturation Guard serves **${(ratio * 100).toFixed(0)}% of the bare proxy's throughput** (aim: at least 80%, ${ratio >= 0.8 ? "met" : "not met"}).`);
+    lines.push(
+      `At saturation Guard serves **${(ratio * 100).toFixed(0)}% of the bare proxy's throughput** (aim: at least 80%, ${ratio >= 0.8 ? "met" : "not met"}), ` +
+        `using ${cpu(sat[2].cpuUs)} µs of CPU per request to the bare proxy's ${cpu(sat[1].cpuUs)}.`,
+    );
   }
   return lines.join("\n");
 }
