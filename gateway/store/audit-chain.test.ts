@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ChainVerifier, GENESIS_HASH, canonicalJson, chainRecord, recordHash, sha256hex, verifyChain, verifyChainAsync } from "./audit-chain.js";
 import type { AuditEntry, AuditRecord } from "./types.js";
@@ -47,6 +48,26 @@ describe("the hash", () => {
     const reordered = Object.fromEntries(Object.entries(e).reverse()) as unknown as AuditEntry;
     expect(recordHash(GENESIS_HASH, reordered, 1)).toBe(expected);
     expect(chainRecord(e, { seq: 0, hash: GENESIS_HASH }).record).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, hash: expected });
+  });
+
+  it("chainRecord hashes what recordHash does over the stored entry, whatever its extra members (property)", () => {
+    // chainRecord builds the hashed text from its one canonical pass (seq put in among the members): it must be
+    // recordHash's text over the entry as stored, for members that sort before and after "seq", undefined ones,
+    // nested values, a record's own seq/prevHash/hash, and keys beyond ASCII.
+    const key = fc.oneof(fc.constantFrom("seq", "prevHash", "hash", "sep", "seq0", "sf", "a", "z", "Seq", "é", "\u{1F600}", "__proto__"), fc.string({ maxLength: 6 }));
+    const extra = fc.dictionary(key, fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)), { maxKeys: 6 });
+    fc.assert(
+      fc.property(extra, fc.nat({ max: 1e9 }), (members, seq) => {
+        const e = Object.assign(entry(1), members, { decisionId: "d1", time: "2026-11-21T10:00:01Z", decision: "allow", subject: "alice", repository: "acme/api", connection: "anthropic" }) as AuditEntry;
+        const head = { seq, hash: "a".repeat(64) };
+        const { record, json } = chainRecord(e, head);
+        const stored = JSON.parse(json) as AuditEntry;
+        expect(json).toBe(canonicalJson(stored));
+        expect(record.hash).toBe(recordHash(head.hash, stored, seq + 1));
+        expect(record.seq).toBe(seq + 1);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

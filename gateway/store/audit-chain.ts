@@ -67,13 +67,27 @@ export function sha256hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-/** Builds the record that follows `head` (the previous record's seq and hash; seq 0 and GENESIS_HASH when empty). */
+/**
+ * Builds the record that follows `head` (the previous record's seq and hash; seq 0 and GENESIS_HASH when empty).
+ * The same as recordHash over the stored entry, with one canonical pass: canonical JSON read back and written again
+ * is the same text, so the hashed text is the entry's with `"seq":n` among its members.
+ */
 export function chainRecord(entry: AuditEntry, head: { seq: number; hash: string }): { record: AuditRecord; json: string } {
   checkEntry(entry);
-  const json = entryJson(entry);
+  const members: string[] = [];
+  let seqAt = -1;
+  for (const key of Object.keys(entry).sort()) {
+    if (key === "seq" || key === "prevHash" || key === "hash") continue;
+    const v = canonical((entry as unknown as Record<string, unknown>)[key]);
+    if (v === undefined) continue;
+    if (seqAt < 0 && key > "seq") seqAt = members.length;
+    members.push(`${JSON.stringify(key)}:${v}`);
+  }
+  const json = `{${members.join(",")}}`;
   const stored = JSON.parse(json) as AuditEntry; // what the store gives back later, exactly
   const seq = head.seq + 1;
-  const hash = recordHash(head.hash, stored, seq);
+  members.splice(seqAt < 0 ? members.length : seqAt, 0, `"seq":${seq}`);
+  const hash = sha256hex(`${head.hash}\n{${members.join(",")}}`);
   return { record: { ...stored, seq, prevHash: head.hash, hash }, json };
 }
 
