@@ -1,7 +1,8 @@
 // Capturing an answer for the session record while it streams to the caller: a pass-through Transform that keeps
-// the beginning of the body (up to a limit) and, for an Anthropic event stream, reassembles it as it passes (text
-// and tool calls, bounded), so that a long stream is recorded whole as text without being held in memory.
-// Put it on the MASKED side: what the caller receives.
+// the beginning of the body (up to a limit). An Anthropic event stream that fits in that limit is kept raw and
+// reassembled where the record is trimmed (the SQLite store: its writer thread, off the event loop); a longer one is
+// reassembled as it passes (text and tool calls, bounded), so that it is recorded whole as text without being held
+// in memory. Put it on the MASKED side: what the caller receives.
 import { Transform, type TransformCallback } from "node:stream";
 import { SseParser, type SseEvent } from "../masking/sse.js";
 import type { RecordedBody, RecordedStream, RecordedToolCall } from "../store/sessions-types.js";
@@ -111,7 +112,8 @@ export class ResponseCapture extends Transform {
   private readonly head: Buffer[] = [];
   private headBytes = 0;
   private total = 0;
-  private readonly assembler: StreamAssembler | undefined;
+  /** An event stream longer than maxBytes, reassembled as it passes (a shorter one is kept raw: `head`). */
+  private assembler: StreamAssembler | undefined;
 
   /**
    * @param options.maxBytes how much of the raw body to keep (default 256 KiB)
@@ -119,14 +121,18 @@ export class ResponseCapture extends Transform {
    */
   constructor(private readonly options: { maxBytes?: number; sse?: boolean } = {}) {
     super();
-    if (options.sse) this.assembler = new StreamAssembler(options.maxBytes ?? 256 * 1024);
   }
 
   override _transform(chunk: Buffer | string, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      this.total += buf.length;
       const max = this.options.maxBytes ?? 256 * 1024;
+      if (this.options.sse && !this.assembler && this.total + buf.length > max) {
+        // too long to keep raw: reassembled from here on, starting with what was kept (all of it so far)
+        this.assembler = new StreamAssembler(max);
+        for (const part of this.head) this.assembler.push(part);
+      }
+      this.total += buf.length;
       if (this.headBytes < max) {
         const part = buf.subarray(0, max - this.headBytes);
         this.head.push(part);
@@ -144,8 +150,12 @@ export class ResponseCapture extends Transform {
     return this.total;
   }
 
-  /** What was captured: the reassembled stream (SSE), else the body's beginning (raw bytes) and whether it was cut. */
-  captured(): { stream?: RecordedStream; body?: Buffer; truncated: boolean; size: number } {
+  /**
+   * What was captured: an event stream raw (`sse`, whole: it fits in maxBytes) or reassembled (`stream`), else the
+   * body's beginning (raw bytes) and whether it was cut.
+   */
+  captured(): { stream?: RecordedStream; sse?: Buffer; body?: Buffer; truncated: boolean; size: number } {
+    if (this.options.sse && !this.assembler) return { sse: Buffer.concat(this.head), truncated: false, size: this.total };
     const stream = this.assembler?.result();
     if (stream) return { stream, truncated: stream.truncated === true, size: this.total };
     const truncated = this.total > this.headBytes;

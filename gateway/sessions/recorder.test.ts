@@ -273,9 +273,34 @@ describe("ResponseCapture", () => {
       ev("message_delta", { delta: { stop_reason: "tool_use" } });
     const bytes = Buffer.from(sse);
     const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    const expected = { text: "héllo", toolCalls: [{ id: "t1", name: "bash", input: { a: 1 } }], stopReason: "tool_use", error: null };
+    // It fits in maxBytes: kept raw, reassembled where the record is trimmed (off the event loop for SQLite).
     const c = new ResponseCapture({ sse: true });
     expect((await pass(c, chunks)).equals(bytes)).toBe(true);
-    expect(c.captured()).toEqual({ stream: { text: "héllo", toolCalls: [{ id: "t1", name: "bash", input: { a: 1 } }], stopReason: "tool_use", error: null }, truncated: false, size: bytes.length });
+    expect(c.captured()).toEqual({ sse: bytes, truncated: false, size: bytes.length });
+    const store = await openSqliteStore(":memory:");
+    try {
+      const r = new SessionRecorder(store.sessions);
+      const x = exchange(bundle, { model: "m1" });
+      expect(await r.record({ ...x, response: { status: 200, headers: { "content-type": "text/event-stream" }, capture: c } })).toBe(true);
+      // an event stream that is not the Messages API's: kept as text
+      const other = new ResponseCapture({ sse: true });
+      await pass(other, ["data: one\n\n", "data: two\n\n"]);
+      expect(await r.record({ ...x, decisionId: "other", response: { status: 200, headers: { "content-type": "text/event-stream" }, capture: other } })).toBe(true);
+      await r.close();
+      const [a, b] = await store.sessions.exchanges(x.sessionId);
+      expect(a!.response).toMatchObject({ stream: expected, body: null });
+      expect(b!.response).toMatchObject({ body: { text: "data: one\n\ndata: two\n\n", truncated: false, size: 22 } });
+    } finally {
+      await store.close();
+    }
+    // Longer than maxBytes, wherever a chunk crosses it: reassembled as it passes, the same record.
+    for (const max of [bytes.length - 1, 100, 41]) {
+      const long = new ResponseCapture({ sse: true, maxBytes: max });
+      expect((await pass(long, chunks)).equals(bytes)).toBe(true);
+      expect(long.captured()).toEqual({ stream: reassembleSse(sse, max), truncated: false, size: bytes.length });
+      expect(reassembleSse(sse, max)).toEqual(expected);
+    }
     const small = new ResponseCapture({ sse: true, maxBytes: 3 });
     await pass(small, [sse]);
     expect(small.captured().stream).toMatchObject({ text: "hél", truncated: true });
@@ -318,8 +343,8 @@ describe("SessionRecorder with a store that trims in its writer thread", () => {
       const onLoop = new SessionRecorder(memory.sessions, options);
       const base = exchange(bundle, { model: "m1", prompt: "hello", tools: ["bash"] });
       const sse = `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":"hé"}}\n\nevent: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"}}\n\n`;
-      const captured = async (chunks: string[], sseCapture: boolean) => {
-        const capture = new ResponseCapture({ sse: sseCapture, maxBytes: 200 });
+      const captured = async (chunks: string[], sseCapture: boolean, maxBytes = 200) => {
+        const capture = new ResponseCapture({ sse: sseCapture, maxBytes });
         const done = new Promise((resolve) => capture.on("finish", resolve));
         for (const c of chunks) capture.write(Buffer.from(c));
         capture.end();
@@ -334,7 +359,8 @@ describe("SessionRecorder with a store that trims in its writer thread", () => {
         { ...base, decisionId: "long", request: { ...base.request, body: "é".repeat(300) }, input: { big: "x".repeat(5_000) } },
         { ...base, decisionId: "sse-string", response: { status: 200, headers: { "content-type": "text/event-stream" }, sse } },
         { ...base, decisionId: "sse-buffer", response: { status: 200, headers: {}, sse: Buffer.from("data: one\n\ndata: two\n\n") } },
-        { ...base, decisionId: "captured-sse", response: { status: 200, headers: { "content-type": "text/event-stream" }, capture: await captured([sse.slice(0, 50), sse.slice(50)], true) } },
+        { ...base, decisionId: "captured-sse", response: { status: 200, headers: { "content-type": "text/event-stream" }, capture: await captured([sse.slice(0, 50), sse.slice(50)], true, 400) } },
+        { ...base, decisionId: "captured-sse-long", response: { status: 200, headers: { "content-type": "text/event-stream" }, capture: await captured([sse, sse.slice(0, 30), sse.slice(30)], true) } },
         { ...base, decisionId: "captured-json", response: { status: 200, headers: { "content-type": "application/json" }, capture: await captured(['{"a":', '"b"}'], false) } },
         { ...base, decisionId: "captured-cut", response: { status: 200, headers: { "content-type": "text/plain" }, capture: await captured(["é".repeat(150)], false) } },
         { ...base, decisionId: "credentials", request: { ...base.request, headers: { authorization: "Bearer SECRET", Cookie: "c=SECRET", accept: "*/*" } }, input: { request: { headers: { "X-Api-Key": "SECRET", accept: "*/*" } } }, inputMasked: true },
@@ -355,7 +381,8 @@ describe("SessionRecorder with a store that trims in its writer thread", () => {
       expect(byId.get("binary")!.request.body).toEqual({ truncated: false, size: 3, binary: true });
       expect(byId.get("long")!.request.body!.truncated).toBe(true);
       expect(byId.get("long")!.input).toBeNull();
-      expect(byId.get("captured-sse")!.response!.stream!.text).toBe("hé");
+      expect(byId.get("captured-sse")!.response!.stream!.text).toBe("hé"); // kept raw (it fits), reassembled in the thread
+      expect(byId.get("captured-sse-long")!.response!.stream!.text).toContain("hé"); // reassembled as it passed
       expect(byId.get("captured-json")!.response!.body).toEqual({ json: { a: "b" }, truncated: false, size: 9 });
       await viaThread.close();
       await onLoop.close();

@@ -17,6 +17,8 @@ export type HeaderMap = Record<string, string | string[] | number | undefined>;
 /** What a captured (piped-through) answer held, read once the answer ended (ResponseCapture.captured()). */
 export interface CapturedAnswer {
   stream?: RecordedStream;
+  /** An event stream kept whole and raw, to be reassembled when trimmed. */
+  sse?: Uint8Array;
   body?: Uint8Array;
   truncated: boolean;
   size: number;
@@ -90,7 +92,9 @@ export function trimExchange(e: ExchangeData, o: TrimOptions): SessionExchange {
     response = { status: r.status, headers: recordedHeaders(r.headers), body: null };
     if (r.captured !== undefined) {
       const c = r.captured;
-      if (c.stream) response.stream = c.stream;
+      const stream = c.stream ?? (c.sse !== undefined ? reassembleSse(c.sse, o.maxBodyBytes) : undefined);
+      if (stream) response.stream = stream;
+      else if (c.sse !== undefined) response.body = recordedBody(c.sse, o.maxBodyBytes, false);
       else {
         const parse = !String(response.headers["content-type"] ?? "").includes("event-stream");
         response.body = capturedBody(c, (b) => recordedBody(b, o.maxBodyBytes, parse));
@@ -196,8 +200,8 @@ export function recordedBody(body: unknown, max: number, parse = true): Recorded
  * Reassembles an Anthropic Messages stream (masked SSE text): the text blocks joined, the tool calls with their
  * inputs, the stop reason, an error event's message. Undefined when the text holds no Messages API event.
  */
-export function reassembleSse(sse: string): RecordedStream | undefined {
-  const a = new StreamAssembler();
+export function reassembleSse(sse: string | Uint8Array, maxChars?: number): RecordedStream | undefined {
+  const a = new StreamAssembler(maxChars);
   a.push(sse);
   return a.result();
 }
