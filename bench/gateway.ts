@@ -277,6 +277,15 @@ function report(rows: Row[], names: string[], variantNames: string[], o: Gateway
       `At saturation Guard serves **${(ratio * 100).toFixed(0)}% of the bare proxy's throughput** (aim: at least 80%, ${ratio >= 0.8 ? "met" : "not met"}), ` +
         `using ${cpu(sat[2].cpuUs)} µs of CPU per request to the bare proxy's ${cpu(sat[1].cpuUs)}.`,
     );
+    const cells = rows.find((r) => r.variants && r.kind === "saturation")?.cells;
+    if (cells && cells.length >= 5) {
+      const [, bare, full, unrecorded, inMemory] = cells as [Cell, Cell, Cell, Cell, Cell];
+      lines.push(
+        `Where the CPU goes (saturation, JSON, µs per request): the request path itself (token, input, decision, masking both ways, forward, metrics; Guard with neither recording nor a durable audit log) ${cpu(inMemory.cpuUs - bare.cpuUs)} more than the bare proxy; ` +
+          `the durable audit append (writer thread, fsync) ${cpu(unrecorded.cpuUs - inMemory.cpuUs)}; session recording ${cpu(full.cpuUs - unrecorded.cpuUs)}. ` +
+          `In all Guard uses ${(full.cpuUs / bare.cpuUs).toFixed(1)}x the bare proxy's CPU per request; the load generator and the upstream share the same cores, so throughput falls by less than that.`,
+      );
+    }
   }
   return lines.join("\n");
 }
