@@ -3,7 +3,7 @@
 // timeout or a malformed document all fail closed.
 import { randomUUID } from "node:crypto";
 import { EvalError } from "../engine/engine.js";
-import { fromJSON, toJSON } from "../engine/value/value.js";
+import { fromJSON, isArray, isSet, MapObject, plainGet, sortedKeys, toJSON, type Value } from "../engine/value/value.js";
 import { parseRequireApproval, type ApprovalRequirement } from "./approvals/service.js";
 import type { PolicyBundle } from "./bundle.js";
 import type { PolicyInput } from "./input.js";
@@ -65,7 +65,48 @@ export function decide(bundle: PolicyBundle | undefined, entrypoint: string[], i
     return done("error", [`${code}: ${e instanceof Error ? e.message : String(e)}`]);
   }
   if (value === undefined) return done("deny", [`data.${entrypoint.join(".")} is undefined (deny by default)`]);
-  return read(toJSON(value), done);
+  return read(documentJSON(bundle, entrypoint, value), done);
+}
+
+/** Per bundle and entrypoint: each document member's last Value and its JSON. */
+const lastMembers = new WeakMap<PolicyBundle, Map<string, { value: Value; json: unknown }>>();
+
+/**
+ * The decision document as JSON. A member that is the very Value of the last call (the engine computes a rule that
+ * depends on data alone once, so the pack's `mask` list is the same object every time) is converted once: the same
+ * JSON every time, frozen (Values never change, and neither may their JSON), so that an obligation can tell an
+ * unchanged member at a glance (maskerFor).
+ */
+function documentJSON(bundle: PolicyBundle, entrypoint: string[], value: Value): unknown {
+  if (typeof value !== "object" || value === null || isArray(value) || isSet(value) || value instanceof MapObject) return toJSON(value);
+  let perBundle = lastMembers.get(bundle);
+  if (!perBundle) lastMembers.set(bundle, (perBundle = new Map()));
+  const prefix = `${entrypoint.join(".")}\0`;
+  const entries: [string, unknown][] = [];
+  for (const key of sortedKeys(value)) {
+    const member = plainGet(value, key)!;
+    if (typeof member !== "object" || member === null) {
+      entries.push([key, toJSON(member)]);
+      continue;
+    }
+    const last = perBundle.get(prefix + key);
+    if (last !== undefined && last.value === member) {
+      entries.push([key, last.json]);
+      continue;
+    }
+    const json = deepFreeze(toJSON(member));
+    perBundle.set(prefix + key, { value: member, json });
+    entries.push([key, json]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 function read(doc: unknown, done: (o: Decision["outcome"], r: string[], d?: unknown, h?: Decision["headers"]) => Decision): Decision {

@@ -12,7 +12,8 @@ import { compileMasks, type MaskHit, type Masker } from "./masking/patterns.js";
 
 type MaskerEntry = { masker: Masker } | { problems: string[] };
 const cache = new Map<string, MaskerEntry>();
-let last: { mask: unknown; entry: MaskerEntry } | undefined;
+/** The last list asked for: as given (`source`), a copy of it (`mask`), and whether `source` is deep-frozen. */
+let last: { source: unknown; frozen: boolean; mask: unknown; entry: MaskerEntry } | undefined;
 
 let none: Masker | undefined;
 
@@ -31,8 +32,9 @@ export function emptyMasker(): Masker {
 export function maskerFor(document: unknown): { ok: true; masker: Masker | undefined } | { ok: false; problems: string[] } {
   const mask = typeof document === "object" && document !== null ? (document as { mask?: unknown }).mask : undefined;
   if (mask === undefined || mask === null || (Array.isArray(mask) && mask.length === 0)) return { ok: true, masker: undefined };
-  // A pack sends the same list every time: compared with the last one without building its text first.
-  let entry = last !== undefined && isDeepStrictEqual(mask, last.mask) ? last.entry : undefined;
+  // A pack sends the same list every time: the very same frozen object from decide() (a rule computed once), or
+  // else compared with the last one without building its text first.
+  let entry = last !== undefined && ((last.frozen && mask === last.source) || isDeepStrictEqual(mask, last.mask)) ? last.entry : undefined;
   if (entry === undefined) {
     const key = JSON.stringify(mask);
     entry = cache.get(key);
@@ -42,10 +44,15 @@ export function maskerFor(document: unknown): { ok: true; masker: Masker | undef
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);
       cache.set(key, entry);
     }
-    // a copy: the document the list came from may change later
-    last = { mask: JSON.parse(key) as unknown, entry };
-  }
+    // a copy: the document the list came from may change later (unless it is frozen)
+    last = { source: mask, frozen: deepFrozen(mask), mask: JSON.parse(key) as unknown, entry };
+  } else if (last!.source !== mask) last = { ...last!, source: mask, frozen: deepFrozen(mask) };
   return "masker" in entry ? { ok: true, masker: entry.masker } : { ok: false, problems: entry.problems };
+}
+
+function deepFrozen(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return true;
+  return Object.isFrozen(v) && Object.values(v).every(deepFrozen);
 }
 
 /**

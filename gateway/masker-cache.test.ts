@@ -50,6 +50,21 @@ describe("maskerFor", () => {
   });
 });
 
+describe("maskerFor on a list it has seen", () => {
+  it("knows a deep-frozen list again by identity, and never one that could have changed", () => {
+    const frozen = Object.freeze(list().map((m) => Object.freeze(m)));
+    const a = masker({ mask: frozen });
+    expect(masker({ mask: frozen })).toBe(a);
+    // frozen on top only: its entries may change, so it is compared again
+    const shallow = Object.freeze(list());
+    expect(masker({ mask: shallow })).toBe(a);
+    shallow[0]!.replacement = "[AWS]";
+    const b = masker({ mask: shallow });
+    expect(b).not.toBe(a);
+    expect(b!.maskText("AKIAIOSFODNN7EXAMPLE").text).toBe("[AWS]");
+  });
+});
+
 describe("recordedDocument", () => {
   it("keeps a valid mask list by its names, and everything else as it is", () => {
     const recorded = (document: unknown) => recordedDocument(document, maskerFor(document));
