@@ -63,14 +63,8 @@ export interface ExchangeData {
    */
   input: unknown;
   inputMasked?: boolean;
-  decision: {
-    outcome: "allow" | "deny" | "error";
-    reasons: string[];
-    revision: string | null;
-    /** The connection's entrypoint (`connection.entrypoint`). */
-    entrypoint: string[];
-    document?: unknown;
-  };
+  /** As stored (the entrypoint: the connection's `connection.entrypoint`). */
+  decision: SessionExchange["decision"];
   toolDecisions?: RecordedToolDecision[];
   timings: { authMs?: number | null; evaluationMs?: number | null; upstreamMs?: number | null; totalMs?: number | null };
 }
