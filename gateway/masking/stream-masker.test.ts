@@ -23,6 +23,18 @@ function stream(m: Masker, chunks: string[]): string {
   return out + s.end();
 }
 
+/** Streaming `chunks` gives `whole` (what whole-text masking gives), or fails closed: never a wrong output. */
+function streamsAsWholeOrFailsClosed(m: Masker, chunks: string[], whole: string): void {
+  let out: string;
+  try {
+    out = stream(m, chunks);
+  } catch (e) {
+    expect(e).toBeInstanceOf(MaskingError);
+    return;
+  }
+  expect(out).toBe(whole);
+}
+
 /** Splits `text` at the given offsets (sorted, deduplicated, clamped). */
 function splitAt(text: string, offsets: number[]): string[] {
   const cuts = [...new Set(offsets.map((o) => Math.min(text.length, Math.max(0, o))))].sort((a, b) => a - b);
@@ -55,14 +67,7 @@ describe("StreamMasker with the Tail bound on every search (the fixture and the 
             text,
             raw.map((r) => r % (text.length + 1)),
           );
-          let out: string;
-          try {
-            out = stream(tail, chunks);
-          } catch (e) {
-            expect(e).toBeInstanceOf(MaskingError);
-            return;
-          }
-          expect(out).toBe(whole);
+          streamsAsWholeOrFailsClosed(tail, chunks, whole);
         }),
         { seed: SEED, numRuns: 400 },
       );
@@ -246,25 +251,14 @@ describe("StreamMasker equals whole-text masking for any text and any split (pro
   const stress = masker(STRESS);
   const alphabet = ["a", "b", "c", "d", "x", "y", "z", "q", "Q", " ", "\n", "😀", "é"];
   const small = ["a", "b", "c", "d", "x", "y", "z", " ", "😀"];
-  const check = (mk: Masker, chunks: string[], whole: string) => {
-    let out: string;
-    try {
-      out = stream(mk, chunks);
-    } catch (e) {
-      // Failing closed is allowed (only the unbounded p18 can), never a wrong output.
-      expect(e).toBeInstanceOf(MaskingError);
-      return;
-    }
-    expect(out).toBe(whole);
-  };
-  /** Random texts; each is checked at every two-chunk split and at one random 1–10 chunk split. */
+  /** Random texts; each is checked at every two-chunk split and at one random 1–10 chunk split (failing closed is allowed: only the unbounded p18 can). */
   const property = (mk: Masker, letters: string[], runs: number) =>
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...letters), { maxLength: 24 }), fc.array(fc.nat(), { maxLength: 9 }), (ls, raw) => {
         const text = ls.join("");
         const whole = mk.maskText(text).text;
-        for (let i = 0; i <= text.length; i++) check(mk, [text.slice(0, i), text.slice(i)], whole);
-        check(
+        for (let i = 0; i <= text.length; i++) streamsAsWholeOrFailsClosed(mk, [text.slice(0, i), text.slice(i)], whole);
+        streamsAsWholeOrFailsClosed(
           mk,
           splitAt(
             text,
