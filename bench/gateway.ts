@@ -3,13 +3,15 @@
 // (SSE) answers. Latency at fixed rates comes from an open-loop generator that spaces requests evenly (paced-load.ts);
 // throughput at saturation and autocannon's own fixed-rate figures from autocannon; each target's CPU per request from
 // /proc (process-cpu.ts). Each cell is the median of several runs, the targets interleaved. Two more Guard processes,
-// without session recording and with the audit log in memory as well, show what those features cost.
+// without session recording and with the audit log in memory as well, show what those features cost; AI gateway
+// peers (gateway-peers.ts: Portkey's) are measured in the same runs wherever they answer.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { startPortkey } from "./gateway-peers.js";
 import type { PacedResult } from "./paced-load.js";
 import { processCpuMicros } from "./process-cpu.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -27,6 +29,8 @@ export interface GatewayBenchOptions {
   durationS: number;
   runs: number;
   connections: number;
+  /** Measure the AI gateway peers (gateway-peers.ts) too (default true). */
+  peers?: boolean;
 }
 
 interface Row {
@@ -36,6 +40,8 @@ interface Row {
   /** paced: the open-loop generator; saturation: autocannon unlimited; autocannon-rate: autocannon's overallRate. */
   kind: "paced" | "saturation" | "autocannon-rate";
   cells: Cell[];
+  /** The AI gateway peers' cells, in the order of `peerNames` (those that answer this kind of request). */
+  peerCells: Cell[];
 }
 
 interface Cell {
@@ -68,6 +74,8 @@ interface Target {
   name: string;
   url: string;
   pid: number;
+  /** Headers of its own on every request (a peer's provider and upstream). */
+  headers?: Record<string, string>;
 }
 
 /** The CPU the target used per request while `run` ran, with run's own figures. */
@@ -118,6 +126,8 @@ function pacedLoad(url: string, headers: Record<string, string>, body: string, r
   });
 }
 
+const missingCell = (): Cell => ({ rps: NaN, cpuUs: NaN, p50: NaN, p99: NaN, p50us: NaN, p99us: NaN, errors: 0 });
+
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -160,15 +170,43 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
     const targets = [target("upstream directly", upstream, "/v1/messages"), target("bare undici proxy", bare, "/claude/v1/messages"), target("Guard", guard, "/claude/v1/messages")];
     const variants = [target("Guard, no session recording", unrecorded, "/claude/v1/messages"), target("Guard, no recording, audit log in memory", inMemory, "/claude/v1/messages")];
     const auth = { authorization: `Bearer ${token}` };
-    // Every target must answer 200 before it is timed (Guard: the policies allow the request).
-    for (const t of [...targets, ...variants]) {
-      const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: JSON.stringify(o.body) });
-      if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
-    }
+    const headersOf = (t: Target) => ({ ...auth, ...t.headers });
     const json = JSON.stringify(o.body);
     const stream = JSON.stringify({ ...o.body, stream: true });
+    const first = async (t: Target, body: string) => {
+      const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...headersOf(t) }, body });
+      const text = await res.text();
+      return res.status === 200 && text.includes("msg_bench") ? undefined : `answered ${res.status}: ${text.slice(0, 200)}`;
+    };
+    // Every target must answer 200 before it is timed (Guard: the policies allow the request), both kinds.
+    for (const t of [...targets, ...variants]) {
+      for (const body of [json, stream]) {
+        const wrong = await first(t, body);
+        if (wrong) throw new Error(`${t.name} ${wrong}`);
+      }
+    }
+    // A peer is measured on each kind of request it answers; what it does not answer is said in the report.
+    const peerNotes: string[] = [];
+    const jsonPeers: Target[] = [];
+    const streamPeers: Target[] = [];
+    if (o.peers !== false) {
+      const portkey = await startPortkey(resolve(HERE, "..", ".."), upstream.url);
+      if (typeof portkey === "string") peerNotes.push(`Not measured: ${portkey}.`);
+      else {
+        children.push(portkey.child);
+        const t: Target = { name: portkey.name, url: portkey.url, pid: portkey.child.pid!, headers: portkey.headers };
+        for (const [body, list, kind] of [[json, jsonPeers, "JSON"], [stream, streamPeers, "streamed (SSE)"]] as const) {
+          const wrong = await first(t, body);
+          if (wrong === undefined) list.push(t);
+          else peerNotes.push(`${t.name} is left out of the ${kind} rows: it ${wrong.replace(/\s+/g, " ")}.`);
+        }
+      }
+    }
+    const peers = [...jsonPeers, ...streamPeers.filter((t) => !jsonPeers.includes(t))];
     // Warm-up: every target serves both kinds of request at saturation first, so that no run measures a cold JIT.
-    for (const t of [...targets, ...variants]) for (const body of [json, stream]) await load(t.url, auth, body, undefined, { ...o, durationS: 2 });
+    for (const t of [...targets, ...variants]) for (const body of [json, stream]) await load(t.url, headersOf(t), body, undefined, { ...o, durationS: 2 });
+    for (const t of jsonPeers) await load(t.url, headersOf(t), json, undefined, { ...o, durationS: 2 });
+    for (const t of streamPeers) await load(t.url, headersOf(t), stream, undefined, { ...o, durationS: 2 });
     const rows: Row[] = [];
     const middle = o.rates[1] ?? o.rates[0]!;
     const scenarios: { label: string; kind: Row["kind"]; rate?: number; body: string; variants?: boolean }[] = [
@@ -179,21 +217,28 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
       ...o.rates.map((rate) => ({ label: `${rate} req/s, JSON`, kind: "autocannon-rate" as const, rate, body: json })),
     ];
     for (const s of scenarios) {
-      const measured = s.variants ? [...targets, ...variants] : targets;
+      // the peers where Guard's figures are the headline: the paced rates and saturation
+      const scenarioPeers = s.kind === "autocannon-rate" ? [] : s.body === json ? jsonPeers : streamPeers;
+      const own = s.variants ? [...targets, ...variants] : targets;
+      const measured = [...own, ...scenarioPeers];
       const perTarget: Cell[][] = measured.map(() => []);
       for (let run = 0; run < o.runs; run++) {
         // Interleaved: each run measures the targets back to back, so drift hits them alike; a pause after each, so
         // that work a target left (a writer thread's backlog) does not run into the next measurement.
         for (const [i, t] of measured.entries()) {
-          perTarget[i]!.push(await withCpu(t, () => (s.kind === "paced" ? pacedLoad(t.url, auth, s.body, s.rate!, o) : load(t.url, auth, s.body, s.rate, o))));
+          perTarget[i]!.push(await withCpu(t, () => (s.kind === "paced" ? pacedLoad(t.url, headersOf(t), s.body, s.rate!, o) : load(t.url, headersOf(t), s.body, s.rate, o))));
           await pause(1000);
         }
       }
-      const cells = perTarget.map(medianCell);
-      rows.push({ label: s.label, kind: s.kind, variants: s.variants === true, cells });
-      console.error(`${s.kind} ${s.label}: ${cells.map((c, i) => `${measured[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms cpu ${c.cpuUs.toFixed(0)} µs/req`).join(" | ")}`);
+      const all = perTarget.map(medianCell);
+      const cells = all.slice(0, own.length);
+      // peer cells by the report's peer order, NaN where this kind of request leaves a peer out
+      const peerCells = peers.map((p) => all[own.length + scenarioPeers.indexOf(p)] ?? missingCell());
+      rows.push({ label: s.label, kind: s.kind, variants: s.variants === true, cells, peerCells: scenarioPeers.length > 0 ? peerCells : [] });
+      const cellsForLog = all;
+      console.error(`${s.kind} ${s.label}: ${cellsForLog.map((c, i) => `${measured[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms cpu ${c.cpuUs.toFixed(0)} µs/req`).join(" | ")}`);
     }
-    return report(rows, targets.map((t) => t.name), variants.map((t) => t.name), o);
+    return report(rows, targets.map((t) => t.name), variants.map((t) => t.name), peers.map((t) => t.name), peerNotes, o);
   } finally {
     for (const c of children) c.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -204,7 +249,7 @@ const ms = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(2));
 
 const cpu = (x: number) => (Number.isNaN(x) ? "—" : x.toFixed(0));
 
-function report(rows: Row[], names: string[], variantNames: string[], o: GatewayBenchOptions): string {
+function report(rows: Row[], names: string[], variantNames: string[], peerNames: string[], peerNotes: string[], o: GatewayBenchOptions): string {
   const table = (kind: Row["kind"], head: string) => {
     const out = [
       `| ${head} | ${names.map((n) => `${n}: req/s, p50, p99`).join(" | ")} | Guard added p50 / p99 vs direct | Guard added p50 / p99 vs bare proxy | Guard throughput vs bare proxy | CPU µs per request: ${names.join(" / ")} | errors |`,
@@ -231,6 +276,22 @@ function report(rows: Row[], names: string[], variantNames: string[], o: Gateway
       for (const [i, name] of [names[1]!, names[2]!, ...variantNames].entries()) {
         const c = r.cells[i + 1]!;
         out.push(`| ${r.kind === "paced" ? `paced ${r.label}` : r.label} | ${name} | ${c.rps.toFixed(0)} | ${ms(c.p50us)} | ${ms(c.p99us)} | ${((c.rps / bare.rps) * 100).toFixed(0)}% | ${cpu(c.cpuUs)} | ${c.errors} |`);
+      }
+    }
+    return out;
+  };
+  // Guard beside the AI gateway peers, each against calling the upstream directly in the same runs.
+  const byPeer = () => {
+    const out = [
+      "| load | target | req/s | p50 ms | p99 ms | added p50 / p99 vs direct | CPU µs per request | errors |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ];
+    for (const r of rows.filter((x) => x.peerCells.length > 0)) {
+      const direct = r.cells[0]!;
+      const label = r.kind === "paced" ? `paced ${r.label}` : r.label;
+      for (const [name, c] of [[names[2]!, r.cells[2]!], ...peerNames.map((n, i) => [n, r.peerCells[i]!] as const)] as const) {
+        if (Number.isNaN(c.rps)) continue;
+        out.push(`| ${label} | ${name} | ${c.rps.toFixed(0)} | ${ms(c.p50us)} | ${ms(c.p99us)} | ${ms(c.p50us - direct.p50us)} / ${ms(c.p99us - direct.p99us)} | ${cpu(c.cpuUs)} | ${c.errors} |`);
       }
     }
     return out;
@@ -263,6 +324,17 @@ function report(rows: Row[], names: string[], variantNames: string[], o: Gateway
     "",
     ...byFeature(),
     "",
+    ...(peerNames.length > 0 || peerNotes.length > 0
+      ? [
+          "**AI gateway peers**: in the same runs, other gateways that proxy the Messages API to the same upstream stand-in, each in its own process " +
+            "(`bench/gateway-peers.ts`; Portkey's open-source gateway from npm, started with the upstream as its custom host, does no token check, no policy, no masking and no audit log). " +
+            "A peer that cannot keep up with a fixed rate shows it as latency: the generator sends on schedule whatever the answers do.",
+          "",
+          ...(peerNames.length > 0 ? byPeer() : []),
+          ...(peerNotes.length > 0 ? ["", ...peerNotes] : []),
+          "",
+        ]
+      : []),
   ];
   if (fixed) {
     const added = fixed[2].p99us - fixed[0].p99us;
@@ -270,6 +342,22 @@ function report(rows: Row[], names: string[], variantNames: string[], o: Gateway
       `At ${middle} req/s (even) Guard adds **${ms(fixed[2].p50us - fixed[0].p50us)} ms at p50 and ${ms(added)} ms at p99** to calling the upstream directly (aim: under 1 ms at p99, ${added < 1 ? "met" : "not met"}); ` +
         `in the same runs the bare proxy adds ${ms(fixed[1].p50us - fixed[0].p50us)} ms at p50 and ${ms(fixed[1].p99us - fixed[0].p99us)} ms at p99.`,
     );
+  }
+  const satRow = rows.find((r) => r.kind === "saturation" && r.label === "saturation, JSON");
+  const fixedRow = rows.find((r) => r.kind === "paced" && r.label === `${middle} req/s, JSON`);
+  for (const [i, name] of peerNames.entries()) {
+    const atRate = fixedRow?.peerCells[i];
+    const atSat = satRow?.peerCells[i];
+    const parts: string[] = [];
+    if (fixed && atRate && !Number.isNaN(atRate.rps)) {
+      parts.push(
+        `at ${middle} req/s (even) it adds ${ms(atRate.p50us - fixed[0].p50us)} ms at p50 and ${ms(atRate.p99us - fixed[0].p99us)} ms at p99 where Guard adds ${ms(fixed[2].p50us - fixed[0].p50us)} and ${ms(fixed[2].p99us - fixed[0].p99us)}`,
+      );
+    }
+    if (sat && atSat && !Number.isNaN(atSat.rps)) {
+      parts.push(`at saturation it serves ${atSat.rps.toFixed(0)} requests/s to Guard's ${sat[2].rps.toFixed(0)} (Guard ${(sat[2].rps / atSat.rps).toFixed(1)}x), using ${cpu(atSat.cpuUs)} µs of CPU per request to Guard's ${cpu(sat[2].cpuUs)}`);
+    }
+    if (parts.length > 0) lines.push(`${name}, JSON: ${parts.join("; ")}.`);
   }
   if (sat) {
     const ratio = sat[2].rps / sat[1].rps;
