@@ -113,16 +113,28 @@ export function timeMs(time: string): number {
   return ms;
 }
 
+/** Where a pruned chain starts: the last record retention removed (its seq and hash). */
+export interface ChainStart {
+  seq: number;
+  hash: string;
+}
+
 /**
  * Checks records one at a time, in the order the store holds them (by seq), without keeping them: for logs too big
  * to load. push() each record, then finish() with the head the store keeps (its last seq and hash), if it keeps one.
+ * A log that retention pruned starts after its checkpoint: record start.seq + 1, linked to start.hash.
  */
 export class ChainVerifier {
   private count = 0;
-  private expected = 1;
+  private expected: number;
   private last: AuditRecord | undefined;
-  private lastHash = GENESIS_HASH;
+  private lastHash: string;
   private broken: Extract<VerifyResult, { ok: false }> | undefined;
+
+  constructor(private readonly start?: ChainStart) {
+    this.expected = (start?.seq ?? 0) + 1;
+    this.lastHash = start?.hash ?? GENESIS_HASH;
+  }
 
   /** Checks the next record; returns false once the chain is broken (later records need not be pushed). */
   push(record: AuditRecord): boolean {
@@ -151,7 +163,9 @@ export class ChainVerifier {
       // record `seq` is consistent in itself, so its predecessor (or the genesis link) is what changed
       return seq === 1
         ? this.fail(1, `record 1's prevHash is ${short(record.prevHash)}, not the genesis hash (64 zeros)`)
-        : this.fail(
+        : this.start !== undefined && seq === this.start.seq + 1
+          ? this.fail(seq, `record ${seq}'s prevHash ${short(record.prevHash)} is not the hash ${short(this.lastHash)} that the retention checkpoint keeps for record ${seq - 1} (removed)`)
+          : this.fail(
             seq - 1,
             `record ${seq - 1} was rewritten: its hash ${short(this.lastHash)} is not the prevHash ${short(record.prevHash)} that record ${seq} holds`,
           );
@@ -178,7 +192,7 @@ export class ChainVerifier {
         return this.failed(Math.max(lastSeq, 1), `the chain head's hash ${short(head.hash)} is not record ${lastSeq}'s hash ${short(this.lastHash)}`);
       }
     }
-    return { ok: true, records: this.count, head: this.lastHash };
+    return { ok: true, records: this.count, head: this.lastHash, ...(this.start && this.start.seq > 0 ? { removedThrough: this.start.seq } : {}) };
   }
 
   /** The last good record so far. */

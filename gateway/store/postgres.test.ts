@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openPostgresStore } from "./postgres.js";
 import { storeContract, type StoreHarness } from "./test/contract.js";
+import { auditRetentionContract } from "./test/retention-contract.js";
 import { appendThenKill } from "./test/kill.js";
 import { dropSchema, freshSchema, pgStores } from "./test/pg.js";
 
@@ -13,12 +14,13 @@ async function harness(): Promise<StoreHarness> {
 
 describe.skipIf(!url)("PostgreSQL store", () => {
   storeContract(harness);
+  auditRetentionContract(harness);
 
   it("creates its schema and tables, records its schema version, and refuses a bad schema name", async () => {
     const h = await harness();
     try {
       await h.open();
-      expect((await h.sql("SELECT version FROM schema_migrations ORDER BY version")).map((r) => r.version)).toEqual([1, 2, 3]); // audit, approvals, sessions
+      expect((await h.sql("SELECT version FROM schema_migrations ORDER BY version")).map((r) => r.version)).toEqual([1, 2, 3, 4]); // audit, approvals, sessions, audit retention's checkpoint
       const indexes = (await h.sql("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'audit_log' AND indexname LIKE 'audit_log_%'")).map((r) => r.indexname);
       expect(indexes.sort()).toEqual(["audit_log_connection", "audit_log_decision", "audit_log_decision_id_key", "audit_log_pkey", "audit_log_repository", "audit_log_subject", "audit_log_time"]);
     } finally {

@@ -6,11 +6,12 @@
 import pg from "pg";
 import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
+import { checkpointOf, PRUNE_BATCH, prunablePrefix, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
 import { PG_APPROVALS_MIGRATION, PostgresApprovalStore } from "./approvals-postgres.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { PostgresSessionStore, SESSIONS_PG_MIGRATION } from "./sessions-postgres.js";
 import type { SessionStore } from "./sessions-types.js";
-import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, Store, VerifyResult } from "./types.js";
+import type { AuditEntry, AuditLog, AuditPruneResult, AuditQuery, AuditRecord, Store, VerifyResult } from "./types.js";
 
 export const DEFAULT_PG_SCHEMA = "guard";
 
@@ -48,6 +49,19 @@ const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 2, sql: PG_APPROVALS_MIGRATION },
   // sessions (sessions-sql.ts)
   { version: 3, sql: SESSIONS_PG_MIGRATION },
+  // audit retention: the last removed record, where verify starts (audit-retention.ts)
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE %s.audit_checkpoint (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        seq       BIGINT  NOT NULL,
+        hash      TEXT    NOT NULL,
+        time      TEXT    NOT NULL,
+        pruned_at TEXT    NOT NULL
+      );
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
@@ -211,6 +225,30 @@ class PostgresAuditLog implements AuditLog {
     });
   }
 
+  /** Holds the chain head's row lock too, so that it takes turns with every instance's appends and prunes. */
+  async prune(before: string, limit = PRUNE_BATCH): Promise<AuditPruneResult> {
+    const beforeMs = Date.parse(before);
+    if (Number.isNaN(beforeMs)) throw new TypeError(`prune: not an ISO 8601 time: ${JSON.stringify(before)}`);
+    const s = this.schema;
+    return transaction(this.pool, async (c) => {
+      await c.query(`SELECT seq FROM ${s}.audit_head WHERE id = 1 FOR UPDATE`);
+      const row = (await c.query<CheckpointRow>(`SELECT seq, hash, time, pruned_at FROM ${s}.audit_checkpoint WHERE id = 1`)).rows[0];
+      const start = row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+      const after = start?.seq ?? 0;
+      const oldest = await c.query<PrunableRow>(`SELECT ${AUDIT_COLUMNS}, time_ms FROM ${s}.audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, limit]);
+      const last = prunablePrefix(start, oldest.rows, beforeMs);
+      if (last === undefined) return { removed: 0, checkpoint: row ? checkpointOf(row) : null };
+      const removed = (await c.query(`DELETE FROM ${s}.audit_log WHERE seq > $1 AND seq <= $2`, [after, last.seq])).rowCount ?? 0;
+      const next = { seq: Number(last.seq), hash: last.hash, time: last.time, prunedAt: new Date().toISOString() };
+      await c.query(
+        `INSERT INTO ${s}.audit_checkpoint (id, seq, hash, time, pruned_at) VALUES (1, $1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time, pruned_at = excluded.pruned_at`,
+        [next.seq, next.hash, next.time, next.prunedAt],
+      );
+      return { removed, checkpoint: next };
+    });
+  }
+
   async query(q: AuditQuery): Promise<AuditRecord[]> {
     const { sql, params } = auditQuerySql(q, `${this.schema}.audit_log`, (n) => `$${n}`);
     const r = await this.pool.query<AuditRow>(sql, params);
@@ -224,8 +262,11 @@ class PostgresAuditLog implements AuditLog {
       this.pool,
       async (c) => {
         const h = await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${s}.audit_head WHERE id = 1`);
-        const v = new ChainVerifier();
-        let after = 0;
+        // from the retention checkpoint, if records were removed
+        const cp = (await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${s}.audit_checkpoint WHERE id = 1`)).rows[0];
+        const start = cp ? { seq: Number(cp.seq), hash: cp.hash } : undefined;
+        const v = new ChainVerifier(start);
+        let after = start?.seq ?? 0;
         for (;;) {
           const page = await c.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM ${s}.audit_log WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [after]);
           let going = true;

@@ -5,9 +5,10 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SqliteSessionStore } from "./sessions-sqlite.js";
 import { auditAppender } from "./sqlite-append.js";
+import { auditPruner } from "./sqlite-audit-prune.js";
 import { trimExchange, type ExchangeData, type TrimOptions } from "../sessions/trim.js";
 import type { PruneResult, RetentionLimits } from "./sessions-types.js";
-import type { AuditEntry, AuditRecord, SessionExchange } from "./types.js";
+import type { AuditEntry, AuditPruneResult, AuditRecord, SessionExchange } from "./types.js";
 
 export type WriterKind = "audit" | "sessions";
 
@@ -18,9 +19,11 @@ export interface WriteRequest {
   trim?: TrimOptions;
   /** Sessions: enforce retention (no entries); the reply's one record is the PruneResult. */
   prune?: RetentionLimits;
+  /** Audit: remove records before beforeMs (auditPruner; no entries); the reply's one record is the AuditPruneResult. */
+  pruneAudit?: { beforeMs: number; limit: number; now: string };
 }
 
-export type WriteReply = { id: number; records: AuditRecord[] | number[] | PruneResult[] } | { id: number; error: string; code?: string };
+export type WriteReply = { id: number; records: AuditRecord[] | number[] | PruneResult[] | AuditPruneResult[] } | { id: number; error: string; code?: string };
 
 const { file, busyTimeoutMs, kind } = workerData as { file: string; busyTimeoutMs: number; kind: WriterKind };
 const db = new Database(file, { fileMustExist: true });
@@ -29,6 +32,7 @@ db.pragma("journal_mode = WAL");
 db.pragma(kind === "audit" ? "synchronous = FULL" : "synchronous = NORMAL");
 const sessions = kind === "sessions" ? new SqliteSessionStore(db) : undefined;
 const append: (entries: never[]) => AuditRecord[] | number[] = sessions ? (xs: SessionExchange[]) => sessions.appendSync(xs) : auditAppender(db);
+const pruneAudit = sessions ? undefined : auditPruner(db);
 
 parentPort!.on("message", (req: WriteRequest) => {
   let reply: WriteReply;
@@ -36,8 +40,11 @@ parentPort!.on("message", (req: WriteRequest) => {
     // Untrimmed exchanges arrive as a copy already (the message), so trimming need not copy them again.
     const trim = req.trim;
     if (req.prune) {
-      if (!sessions) throw new Error("only the sessions writer prunes");
+      if (!sessions) throw new Error("only the sessions writer prunes sessions");
       reply = { id: req.id, records: [sessions.pruneSync(req.prune)] };
+    } else if (req.pruneAudit) {
+      if (!pruneAudit) throw new Error("only the audit writer prunes the audit log");
+      reply = { id: req.id, records: [pruneAudit(req.pruneAudit.beforeMs, req.pruneAudit.limit, req.pruneAudit.now)] };
     } else {
       const entries = trim ? (req.entries as ExchangeData[]).map((x) => trimExchange(x, { ...trim, copy: false })) : req.entries;
       reply = { id: req.id, records: append(entries as never[]) };

@@ -5,7 +5,8 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { GENESIS_HASH, chainRecord } from "./audit-chain.js";
 import { openSqliteStore } from "./sqlite.js";
-import { storeContract, type StoreHarness } from "./test/contract.js";
+import { entry, storeContract, type StoreHarness } from "./test/contract.js";
+import { auditRetentionContract } from "./test/retention-contract.js";
 import { appendThenKill } from "./test/kill.js";
 import type { Store } from "./types.js";
 
@@ -37,13 +38,14 @@ async function harness(): Promise<StoreHarness> {
 
 describe("SQLite store", () => {
   storeContract(harness);
+  auditRetentionContract(harness);
 
   it("creates its directory and schema, in WAL mode, with its schema version recorded", async () => {
     const h = await harness();
     try {
       await h.open();
       expect(await h.sql("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
-      expect(await h.sql("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]); // audit, approvals, sessions, sessions in their own file
+      expect(await h.sql("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]); // audit, approvals, sessions, sessions in their own file, audit retention's checkpoint
       // the sessions are in their own file, not in this one
       expect(await h.sql("SELECT name FROM sqlite_master WHERE name LIKE 'session%'")).toEqual([]);
       const indexes = (await h.sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_log' AND name LIKE 'audit_log_%'")).map((r) => r.name);
@@ -85,6 +87,10 @@ describe("SQLite store", () => {
       latencyMs: 1,
     });
     expect(await s.audit.verify()).toEqual({ ok: true, records: 1, head: r.hash });
+    // retention works on the store's own connection too
+    const later = await s.audit.append(entry({ time: "2026-11-22T00:00:00Z" }));
+    expect(await s.audit.prune("2026-11-21T12:00:00Z")).toMatchObject({ removed: 1, checkpoint: { seq: 1, hash: r.hash } });
+    expect(await s.audit.verify()).toEqual({ ok: true, records: 1, head: later.hash, removedThrough: 1 });
     await s.close();
   });
 

@@ -14,6 +14,8 @@ import Database from "better-sqlite3";
 import { ChainVerifier, GENESIS_HASH, pushRow, recordFromRow, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
 import { auditAppender } from "./sqlite-append.js";
+import { auditPruner, sqliteCheckpoint } from "./sqlite-audit-prune.js";
+import { PRUNE_BATCH } from "./audit-retention.js";
 import { SqliteWriter } from "./sqlite-writer.js";
 import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
 import type { ApprovalStore } from "./approvals-types.js";
@@ -21,7 +23,17 @@ import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { SESSIONS_SQLITE_MIGRATION, SqliteSessionStore } from "./sessions-sqlite.js";
 import type { PruneResult, SessionStore } from "./sessions-types.js";
 import type { ExchangeData } from "../sessions/trim.js";
-import type { AuditEntry, AuditLog, AuditQuery, AuditRecord, SessionExchange, Store, VerifyResult } from "./types.js";
+import type { AuditEntry, AuditLog, AuditPruneResult, AuditQuery, AuditRecord, SessionExchange, Store, VerifyResult } from "./types.js";
+
+const AUDIT_CHECKPOINT_MIGRATION = `
+  CREATE TABLE audit_checkpoint (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    seq       INTEGER NOT NULL,
+    hash      TEXT    NOT NULL,
+    time      TEXT    NOT NULL,
+    pruned_at TEXT    NOT NULL
+  );
+`;
 
 /** The schema, one step per version; a file records the versions applied in `schema_migrations`. */
 const MIGRATIONS: { version: number; sql: string }[] = [
@@ -59,6 +71,8 @@ const MIGRATIONS: { version: number; sql: string }[] = [
   { version: 3, sql: SESSIONS_SQLITE_MIGRATION },
   // sessions moved to the sessions file (their rows copied there first: moveSessions)
   { version: 4, sql: "DROP TABLE IF EXISTS main.session_exchanges; DROP TABLE IF EXISTS main.sessions;" },
+  // audit retention: the last removed record, where verify starts (sqlite-audit-prune.ts)
+  { version: 5, sql: AUDIT_CHECKPOINT_MIGRATION },
 ];
 
 /** The sessions file's schema (its own schema_migrations): the same tables, numbered as in the main file. */
@@ -94,7 +108,8 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     if (!memory) db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     // In memory the sessions stay in the one database (nothing to move, no writer threads).
-    migrate(db, memory ? MIGRATIONS.filter((m) => m.version < 4) : MIGRATIONS.filter((m) => m.version !== 4));
+    // (version 4 is applied by moveSessions, after the sessions file exists)
+    migrate(db, MIGRATIONS.filter((m) => m.version !== 4));
     if (!memory) {
       sessionsDb = new Database(sessionsFileOf(file));
       sessionsDb.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -203,6 +218,8 @@ class SqliteStore implements Store {
 class SqliteAuditLog implements AuditLog {
   private readonly queue: AppendQueue;
   private readonly writer: SqliteWriter<AuditEntry, AuditRecord> | undefined;
+  /** In memory: prunes on the store's connection (a file store prunes in its writer thread). */
+  private readonly pruneHere: ReturnType<typeof auditPruner> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -215,6 +232,7 @@ class SqliteAuditLog implements AuditLog {
     if (memory) {
       const append = auditAppender(db);
       this.queue = new AppendQueue(async (entries) => append(entries));
+      this.pruneHere = auditPruner(db);
     } else {
       this.writer = new SqliteWriter<AuditEntry, AuditRecord>(file, busyTimeoutMs, "audit");
       const writer = this.writer;
@@ -236,6 +254,15 @@ class SqliteAuditLog implements AuditLog {
     await this.writer?.close();
   }
 
+  async prune(before: string, limit = PRUNE_BATCH): Promise<AuditPruneResult> {
+    const beforeMs = Date.parse(before);
+    if (Number.isNaN(beforeMs)) throw new TypeError(`prune: not an ISO 8601 time: ${JSON.stringify(before)}`);
+    const now = new Date().toISOString();
+    if (this.pruneHere) return this.pruneHere(beforeMs, limit, now);
+    const [result] = (await this.writer!.write([], { pruneAudit: { beforeMs, limit, now } })) as unknown as AuditPruneResult[];
+    return result!;
+  }
+
   async query(q: AuditQuery): Promise<AuditRecord[]> {
     const { sql, params } = auditQuerySql(q, "audit_log", () => "?");
     return (this.db.prepare(sql).all(...params) as AuditRow[]).map(recordFromRow);
@@ -246,19 +273,23 @@ class SqliteAuditLog implements AuditLog {
     const reader = this.memory ? this.db : new Database(this.file, { readonly: true, fileMustExist: true });
     try {
       if (!this.memory) reader.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
-      const v = new ChainVerifier();
-      const rows = reader.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ORDER BY seq`);
+      // from the retention checkpoint, if records were removed
+      const rows = reader.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq`);
       const headStmt = reader.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
       if (this.memory) {
+        const start = sqliteCheckpoint(reader);
+        const v = new ChainVerifier(start);
         const head = headStmt.get() as { seq: number; hash: string } | undefined;
-        for (const row of rows.iterate() as IterableIterator<AuditRow>) if (!pushRow(v, row)) break;
+        for (const row of rows.iterate(start?.seq ?? 0) as IterableIterator<AuditRow>) if (!pushRow(v, row)) break;
         return finish(v, head);
       }
       reader.exec("BEGIN");
       try {
+        const start = sqliteCheckpoint(reader);
+        const v = new ChainVerifier(start);
         const head = headStmt.get() as { seq: number; hash: string } | undefined;
         let n = 0;
-        const it = rows.iterate() as IterableIterator<AuditRow>;
+        const it = rows.iterate(start?.seq ?? 0) as IterableIterator<AuditRow>;
         try {
           for (const row of it) {
             if (!pushRow(v, row)) break;

@@ -65,7 +65,8 @@ export interface AuditQuery {
 }
 
 export type VerifyResult =
-  | { ok: true; records: number; head: string }
+  /** `removedThrough`: records 1..removedThrough were removed by retention (the chain is checked from its checkpoint). */
+  | { ok: true; records: number; head: string; removedThrough?: number }
   | {
       ok: false;
       records: number;
@@ -78,8 +79,31 @@ export interface AuditLog {
   /** Appends durably: when the promise resolves, the record survives the process being killed. */
   append(entry: AuditEntry): Promise<AuditRecord>;
   query(q: AuditQuery): Promise<AuditRecord[]>;
-  /** Walks the whole chain from seq 1 and recomputes every hash. */
+  /** Walks the whole chain from seq 1 (or from the retention checkpoint) and recomputes every hash. */
   verify(): Promise<VerifyResult>;
+  /**
+   * Retention: removes the oldest records, in seq order, up to the first one whose time is not before `before` (ISO
+   * 8601), at most `limit` of them in one transaction, after checking that they are an intact part of the chain; the
+   * last removed record's seq and hash become the checkpoint that verify() starts from. Refuses (throws) to remove
+   * records that do not verify, so that tampering is never pruned away unseen.
+   */
+  prune(before: string, limit?: number): Promise<AuditPruneResult>;
+}
+
+/** The last record retention removed, kept so that the rest of the chain can still be verified. */
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+  /** The removed record's time. */
+  time: string;
+  /** When it was removed (ISO 8601). */
+  prunedAt: string;
+}
+
+export interface AuditPruneResult {
+  removed: number;
+  /** The checkpoint after this prune (null: nothing was ever removed). */
+  checkpoint: AuditCheckpoint | null;
 }
 
 export interface Store {

@@ -1,0 +1,41 @@
+// Audit retention, the part both stores share: which of the oldest records a prune may remove. A store reads the
+// records after its checkpoint in seq order (with time_ms), deletes the prefix prunablePrefix returns and keeps that
+// prefix's last record as the new checkpoint, all in one transaction that holds the chain's write lock.
+import { ChainVerifier, pushRow, type AuditRow, type ChainStart } from "./audit-chain.js";
+import type { AuditCheckpoint } from "./types.js";
+
+/** Records removed per transaction (each prune call), so that appends never wait long for the lock. */
+export const PRUNE_BATCH = 5000;
+
+export type PrunableRow = AuditRow & { time_ms: number | string };
+
+/** The checkpoint table's row as both stores keep it. */
+export interface CheckpointRow {
+  seq: number | string;
+  hash: string;
+  time: string;
+  pruned_at: string;
+}
+
+export function checkpointOf(row: CheckpointRow): AuditCheckpoint {
+  return { seq: Number(row.seq), hash: row.hash, time: row.time, prunedAt: row.pruned_at };
+}
+
+/**
+ * The last row of the longest prefix of `rows` (the records after `start`, in seq order) whose time is before
+ * `beforeMs`, or undefined when the first is not. Throws when that prefix does not verify (a changed, missing or
+ * relinked record): retention must never remove the evidence of tampering.
+ */
+export function prunablePrefix(start: ChainStart | undefined, rows: PrunableRow[], beforeMs: number): PrunableRow | undefined {
+  const v = new ChainVerifier(start);
+  let last: PrunableRow | undefined;
+  for (const row of rows) {
+    if (Number(row.time_ms) >= beforeMs) break;
+    if (!pushRow(v, row)) {
+      const r = v.finish();
+      throw new Error(`audit retention stopped: the records it would remove do not verify: ${r.ok ? "unknown problem" : r.problem} (run guard audit verify)`);
+    }
+    last = row;
+  }
+  return last;
+}
