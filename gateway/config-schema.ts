@@ -166,6 +166,18 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    audit: {
+      type: "object",
+      additionalProperties: false,
+      description: "The audit log (in the store).",
+      properties: {
+        max_age: {
+          ...duration,
+          description:
+            "Records older than this are removed, when the gateway starts and every hour (default: none is removed). The last removed record is kept as a checkpoint, so `guard audit verify` still checks the rest of the chain; records that do not verify are never removed.",
+        },
+      },
+    },
     store: {
       type: "object",
       additionalProperties: false,

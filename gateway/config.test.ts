@@ -25,6 +25,7 @@ describe("guard.yaml", () => {
     expect(c.store).toEqual({ kind: "sqlite", path: "/etc/guard/.guard/guard.db" });
     expect(c.limits).toEqual({ bodySize: 10 * 1024 * 1024, upstreamTimeoutMs: 120_000, evaluationTimeoutMs: 100, evaluationSteps: 1_000_000 });
     expect(c.sessions).toEqual({ record: true, maxBodyBytes: 256 * 1024, maxAgeMs: 30 * 86_400_000, maxBytes: 1024 ** 3, batchWindowMs: 50 });
+    expect(c.audit).toEqual({ maxAgeMs: undefined }); // audit records are kept for ever unless audit.max_age says otherwise
     expect(c.connections[0]).toMatchObject({ name: "claude", entrypoint: ["guard", "claude", "decision"], credential: { scheme: "x-api-key", env: "ANTHROPIC_API_KEY", source: "env ANTHROPIC_API_KEY" } });
   });
 
@@ -37,6 +38,7 @@ describe("guard.yaml", () => {
         store: { type: "postgres", url: "postgres://u@db/guard" },
         limits: { body_size: "1MiB", upstream_timeout: "1.5s", evaluation_timeout: "20ms" },
         sessions: { max_age: "7d", batch_window: "0ms" },
+        audit: { max_age: "400d" },
       },
       { file: "guard.yaml", baseDir: "/srv" },
     );
@@ -45,6 +47,7 @@ describe("guard.yaml", () => {
     expect(c.store).toEqual({ kind: "postgres", url: "postgres://u@db/guard", schema: undefined });
     expect(c.limits).toMatchObject({ bodySize: 1024 * 1024, upstreamTimeoutMs: 1500, evaluationTimeoutMs: 20 });
     expect(c.sessions).toMatchObject({ maxAgeMs: 7 * 86_400_000, batchWindowMs: 0 });
+    expect(c.audit).toEqual({ maxAgeMs: 400 * 86_400_000 });
   });
 
   it("names each bad field", () => {
@@ -58,6 +61,9 @@ describe("guard.yaml", () => {
       ]),
     );
     expect(problems({ ...minimal, limits: { upstream_timeout: "soon" } })).toEqual(["limits.upstream_timeout: must be a duration such as 500ms, 30s, 5m, 1h or 30d"]);
+    expect(problems({ ...minimal, audit: { max_age: "a year", keep: true } })).toEqual(
+      expect.arrayContaining(["audit.max_age: must be a duration such as 500ms, 30s, 5m, 1h or 30d", "audit.keep: unknown field"]),
+    );
     expect(problems({ connections: [{ ...minimal.connections[0], credential: { env: "A", file: "b" } }] })).toEqual(["connections[0].credential: give exactly one of `env` or `file`"]);
     expect(problems({ ...minimal, identity: { providers: [{ issuer: "x" }] } })).toEqual(["identity.providers[0].audience: required"]);
   });

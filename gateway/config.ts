@@ -69,6 +69,8 @@ export interface GatewayConfig {
   store: StoreConfig;
   approvals: ApprovalsConfig;
   sessions: { record: boolean; maxBodyBytes: number; maxAgeMs: number; maxBytes: number; batchWindowMs: number };
+  /** Audit retention: records older than maxAgeMs are removed (undefined: kept for ever). */
+  audit: { maxAgeMs: number | undefined };
   limits: { bodySize: number; upstreamTimeoutMs: number; evaluationTimeoutMs: number; evaluationSteps: number };
   logLevel: string;
 }
@@ -169,6 +171,7 @@ interface RawConfig {
   connections: RawConnection[];
   store?: { type: "sqlite" | "postgres"; path?: string; url?: string; schema?: string };
   sessions?: { record?: boolean; max_body?: string | number; max_age?: string; max_size?: string | number; batch_window?: string };
+  audit?: { max_age?: string };
   approvals?: {
     hold?: string;
     pending_ttl?: string;
@@ -289,6 +292,7 @@ export function normalizeConfig(doc: unknown, where: { file: string; baseDir: st
       maxBytes: sizeOf(raw.sessions?.max_size, 1024 ** 3),
       batchWindowMs: parseDuration(raw.sessions?.batch_window ?? "50ms")!,
     },
+    audit: { maxAgeMs: raw.audit?.max_age === undefined ? undefined : parseDuration(raw.audit.max_age)! },
     limits: {
       bodySize: limits.body_size === undefined ? 10 * 1024 * 1024 : typeof limits.body_size === "number" ? limits.body_size : parseSize(limits.body_size)!,
       upstreamTimeoutMs: parseDuration(limits.upstream_timeout ?? "120s")!,

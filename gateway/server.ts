@@ -22,6 +22,7 @@ import { ApprovalGate } from "./approval-gate.js";
 import { maskJson } from "./masking/json-body.js";
 import { ResponseCapture } from "./sessions/capture.js";
 import { SessionRecorder, sessionIdOf, type ExchangeRecord } from "./sessions/recorder.js";
+import { AuditRetention } from "./audit-retention.js";
 import { sessionRoutes } from "./sessions/routes.js";
 
 export interface GatewayOptions {
@@ -45,6 +46,7 @@ export class Gateway {
   private readonly connections = new Map<string, ConnectionConfig>();
   readonly approvals: ApprovalGate;
   private readonly recorder: SessionRecorder | undefined;
+  private readonly retention: AuditRetention | undefined;
 
   constructor(
     readonly config: GatewayConfig,
@@ -93,6 +95,13 @@ export class Gateway {
         retention: { maxAgeMs: config.sessions.maxAgeMs, maxBytes: config.sessions.maxBytes },
         batchWindowMs: config.sessions.batchWindowMs,
         onError: (err, ctx) => this.app.log.warn({ err: err.message, ...ctx }, "session recording failed"),
+      });
+    }
+    if (config.audit.maxAgeMs !== undefined) {
+      this.retention = new AuditRetention(options.store.audit, {
+        maxAgeMs: config.audit.maxAgeMs,
+        onPruned: (removed, checkpoint) => this.app.log.info({ removed, through: checkpoint.seq, throughTime: checkpoint.time }, "audit retention removed old records"),
+        onError: (err) => this.app.log.error({ err: err.message }, "audit retention failed; nothing more is removed until the next run"),
       });
     }
     this.routes();
@@ -439,7 +448,9 @@ export class Gateway {
   /** Loads the first bundle, starts the reload loop, and listens. Returns the address. */
   async start(): Promise<string> {
     await this.policies.start();
-    return this.app.listen({ host: this.config.listen.host, port: this.config.listen.port });
+    const address = await this.app.listen({ host: this.config.listen.host, port: this.config.listen.port });
+    this.retention?.start();
+    return address;
   }
 
   async close(): Promise<void> {
@@ -447,6 +458,7 @@ export class Gateway {
     await this.app.close();
     await this.approvals.close();
     await this.recorder?.close();
+    await this.retention?.close();
     await this.forwarder.close();
   }
 }

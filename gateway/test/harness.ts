@@ -76,6 +76,8 @@ export interface HarnessOptions {
   connections?: (upstreams: { anthropic: string; http: string }) => Record<string, unknown>[];
   /** Where the gateway's logs go (default: no logs). */
   logStream?: NodeJS.WritableStream;
+  /** Runs on the store before the gateway starts (records the gateway should find there). */
+  seed?: (store: Store) => Promise<void>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -108,6 +110,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { file: "test.yaml", baseDir: dir },
   );
   const store = await openSqliteStore(join(dir, "guard.db"));
+  await options.seed?.(store);
   const env = options.env ?? { TEST_ANTHROPIC_KEY: UPSTREAM_KEY, TEST_API_TOKEN: "api-token-secret" };
   const gateway = new Gateway(config, { store, env, logger: options.logStream ? { level: "debug", stream: options.logStream } : false, defaultMetrics: false });
   const url = await gateway.start();
