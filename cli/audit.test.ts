@@ -39,6 +39,45 @@ async function withLog(n: number, path = ".guard/guard.db", files: Record<string
   return { dir, records };
 }
 
+describe("guard audit prune", () => {
+  it("removes the records older than --older-than, and verify checks the rest from the checkpoint", async () => {
+    const { dir, records } = await withLog(10); // record i is 10 - i hours old
+    const r = guard(["audit", "prune", "--older-than", "5h30m"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`4 records removed; the log now starts after #4 (${records[3]!.time}), its checkpoint\n`);
+    const v = guard(["audit", "verify"], dir);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toBe(`audit log intact: 6 records (#1..#4 removed by retention; checked from its checkpoint), head ${records[9]!.hash}\n`);
+    const again = guard(["audit", "prune", "--older-than", "5h30m", "--format", "json"], dir);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ removed: 0, checkpoint: { seq: 4, hash: records[3]!.hash } });
+    expect(guard(["audit", "prune", "--older-than", "5h30m"], dir).stdout).toMatch(/^nothing removed: no record is older than /);
+  });
+
+  it("exits 1 and removes nothing when the records it would remove do not verify", async () => {
+    const { dir } = await withLog(10);
+    const db = new Database(join(dir, ".guard/guard.db"));
+    db.prepare("UPDATE audit_log SET entry = replace(entry, '\"allow\"', '\"deny\"') WHERE seq = 2").run();
+    db.close();
+    const r = guard(["audit", "prune", "--older-than", "1h30m"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^guard audit prune: audit retention stopped: the records it would remove do not verify: record 2 was changed/);
+    expect(guard(["audit", "query", "--format", "json"], dir).stdout).toSatisfy((out: string) => (JSON.parse(out) as unknown[]).length === 10);
+  });
+
+  it("needs --older-than, and takes no query filters", async () => {
+    const { dir } = await withLog(1);
+    const missing = guard(["audit", "prune"], dir);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/prune needs --older-than TIME/);
+    const filtered = guard(["audit", "prune", "--older-than", "1d", "--sub", "x"], dir);
+    expect(filtered.status).toBe(2);
+    expect(filtered.stderr).toMatch(/--sub is a filter of guard audit query/);
+    expect(guard(["audit", "verify", "--older-than", "1d"], dir).stderr).toMatch(/--older-than is an option of guard audit prune/);
+  });
+});
+
 describe("guard audit verify", () => {
   it("exits 0 on an intact log (the default store: .guard/guard.db)", async () => {
     const { dir, records } = await withLog(10);

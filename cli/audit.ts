@@ -1,17 +1,24 @@
-// `guard audit`: check the gateway's tamper-evident audit log (verify), and read it (query).
+// `guard audit`: check the gateway's tamper-evident audit log (verify), read it (query), remove old records (prune).
 import { resolve } from "node:path";
 import { DEFAULT_SQLITE_PATH } from "../gateway/store/index.js";
-import type { AuditQuery, AuditRecord, Store, StoreConfig } from "../gateway/store/types.js";
+import { PRUNE_BATCH } from "../gateway/store/audit-retention.js";
+import type { AuditCheckpoint, AuditQuery, AuditRecord, Store, StoreConfig } from "../gateway/store/types.js";
 import { runWithStore, storeOption, timeOption, UsageError } from "./store-command.js";
 
 export const AUDIT_USAGE = `Usage: guard audit verify [--config FILE | --store STORE] [--format pretty|json]
        guard audit query  [--config FILE | --store STORE] [FILTERS…] [--format pretty|json]
+       guard audit prune  [--config FILE | --store STORE] --older-than TIME [--format pretty|json]
 
-verify walks the whole audit log from record 1, recomputes every record's hash and checks each link to the
-previous record and to the chain head: a changed, deleted, reordered or added record, or a truncated tail, is
-reported with the first record where the chain breaks.
+verify walks the whole audit log from record 1 (or from the retention checkpoint: the last record removed by
+prune or by the gateway's audit.max_age), recomputes every record's hash and checks each link to the previous
+record and to the chain head: a changed, deleted, reordered or added record, or a truncated tail, is reported
+with the first record where the chain breaks.
 
 query prints the newest matching records, oldest first.
+
+prune removes the oldest records up to the first one not older than TIME, after checking that they verify (it
+removes nothing that does not), and keeps the last one removed as the checkpoint verify starts from. The gateway
+does the same on its own with audit.max_age.
 
 The store:
   --config FILE        the store: section of a guard.yaml ({ type: sqlite, path: … } or { type: postgres, url: … });
@@ -29,9 +36,12 @@ Filters (query):
   --until TIME         the same, exclusive
   --limit N            at most N records, the newest (default 1000)
 
+  --older-than TIME    (prune) an ISO 8601 time, or a duration back from now: 90d, 8760h
+
   --format FORMAT      pretty (default) or json
 
-Exit codes: 0 intact (verify) or done (query), 1 the chain is broken (verify), 2 wrong arguments or no store.
+Exit codes: 0 intact (verify) or done (query, prune), 1 the chain is broken (verify) or the records to remove do
+not verify (prune), 2 wrong arguments or no store.
 `;
 
 
@@ -42,25 +52,58 @@ interface Options {
   store: StoreConfig;
   format: Format;
   query: AuditQuery;
+  /** prune: the cutoff (ISO 8601). */
+  olderThan?: string;
 }
+
+const SUBCOMMANDS = ["verify", "query", "prune"] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export async function auditCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== "verify" && sub !== "query") {
-    process.stderr.write(`guard audit: ${sub === undefined ? "verify or query?" : `unknown subcommand \`${sub}\``}\n\n${AUDIT_USAGE}`);
+  if (!SUBCOMMANDS.includes(sub as Subcommand)) {
+    process.stderr.write(`guard audit: ${sub === undefined ? "verify, query or prune?" : `unknown subcommand \`${sub}\``}\n\n${AUDIT_USAGE}`);
     return 2;
   }
-  return runWithStore(`guard audit ${sub}`, AUDIT_USAGE, () => parseOptions(sub, rest, Date.now()), (store, options) =>
-    sub === "verify" ? verify(store, options) : query(store, options),
+  const command = sub as Subcommand;
+  return runWithStore(`guard audit ${command}`, AUDIT_USAGE, () => parseOptions(command, rest, Date.now()), (store, options) =>
+    command === "verify" ? verify(store, options) : command === "query" ? query(store, options) : prune(store, options),
   );
 }
 
 async function verify(store: Store, o: Options): Promise<number> {
   const r = await store.audit.verify();
   if (o.format === "json") process.stdout.write(JSON.stringify(r) + "\n");
-  else if (r.ok) process.stdout.write(`audit log intact: ${r.records} record${r.records === 1 ? "" : "s"}, head ${r.head}\n`);
+  else if (r.ok) {
+    const removed = r.removedThrough === undefined ? "" : ` (#1..#${r.removedThrough} removed by retention; checked from its checkpoint)`;
+    process.stdout.write(`audit log intact: ${r.records} record${r.records === 1 ? "" : "s"}${removed}, head ${r.head}\n`);
+  }
   else process.stdout.write(`audit log BROKEN at record ${r.brokenAt}: ${r.problem}\n(${r.records} record${r.records === 1 ? "" : "s"} read)\n`);
   return r.ok ? 0 : 1;
+}
+
+async function prune(store: Store, o: Options): Promise<number> {
+  let removed = 0;
+  let checkpoint: AuditCheckpoint | null = null;
+  try {
+    for (;;) {
+      const r = await store.audit.prune(o.olderThan!, PRUNE_BATCH);
+      removed += r.removed;
+      checkpoint = r.checkpoint;
+      if (r.removed < PRUNE_BATCH) break;
+    }
+  } catch (e) {
+    process.stderr.write(`guard audit prune: ${e instanceof Error ? e.message : String(e)}${removed > 0 ? ` (${removed} removed before that)` : ""}\n`);
+    return 1;
+  }
+  if (o.format === "json") process.stdout.write(JSON.stringify({ removed, checkpoint }) + "\n");
+  else if (removed === 0 || checkpoint === null) process.stdout.write(`nothing removed: no record is older than ${o.olderThan}\n`);
+  else {
+    process.stdout.write(
+      `${removed} record${removed === 1 ? "" : "s"} removed; the log now starts after #${checkpoint.seq} (${checkpoint.time}), its checkpoint\n`,
+    );
+  }
+  return 0;
 }
 
 async function query(store: Store, o: Options): Promise<number> {
@@ -97,9 +140,10 @@ async function query(store: Store, o: Options): Promise<number> {
   return 0;
 }
 
-function parseOptions(sub: "verify" | "query", args: string[], now: number): Options {
+function parseOptions(sub: Subcommand, args: string[], now: number): Options {
   let store: StoreConfig | undefined;
   let format: Format = "pretty";
+  let olderThan: string | undefined;
   const q: AuditQuery = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -132,13 +176,17 @@ function parseOptions(sub: "verify" | "query", args: string[], now: number): Opt
       q.decision = d;
     } else if (a === "--since") q.since = timeOption(a, filter(), now);
     else if (a === "--until") q.until = timeOption(a, filter(), now);
-    else if (a === "--limit" || a === "-n") {
+    else if (a === "--older-than") {
+      if (sub !== "prune") throw new UsageError(`${a} is an option of guard audit prune`);
+      olderThan = timeOption(a, value(), now);
+    } else if (a === "--limit" || a === "-n") {
       const n = filter();
       if (!/^\d+$/.test(n) || !Number.isSafeInteger(Number(n))) throw new UsageError(`--limit must be a whole number, found \`${n}\``);
       q.limit = Number(n);
     } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else throw new UsageError(`unexpected argument \`${a}\``);
   }
-  return { store: store ?? { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }, format, query: q };
+  if (sub === "prune" && olderThan === undefined) throw new UsageError("prune needs --older-than TIME (e.g. 90d)");
+  return { store: store ?? { kind: "sqlite", path: resolve(DEFAULT_SQLITE_PATH) }, format, query: q, ...(olderThan !== undefined ? { olderThan } : {}) };
 }
 

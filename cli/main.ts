@@ -47,7 +47,7 @@ const COMMANDS: Record<string, Command> = {
     load: async () => import("./conformance.js").then((m) => ({ usage: m.CONFORMANCE_USAGE, run: m.conformanceCommand })),
   },
   audit: {
-    summary: "verify the gateway's audit log's hash chain, or query it",
+    summary: "verify the gateway's audit log's hash chain, query it, or remove old records (prune)",
     load: async () => import("./audit.js").then((m) => ({ usage: m.AUDIT_USAGE, run: m.auditCommand })),
   },
   sessions: {
