@@ -112,6 +112,9 @@ describe("AuditRetention", () => {
       await expect.poll(async () => (await h.store.audit.verify()) as unknown, { timeout: 5000 }).toMatchObject({ ok: true, records: 2, removedThrough: 3 });
       const line = logged.split("\n").find((l) => l.includes("audit retention removed old records"));
       expect(JSON.parse(line!)).toMatchObject({ removed: 3, through: 3, throughTime: new Date(old + 2000).toISOString() });
+      const metrics = await (await fetch(`${h.url}/metrics`)).text();
+      expect(metrics).toMatch(/^guard_audit_pruned_records_total 3$/m);
+      expect(metrics).toMatch(/^guard_audit_prune_failures_total 0$/m);
     } finally {
       await h.close();
     }

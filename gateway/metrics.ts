@@ -1,5 +1,5 @@
 // Prometheus metrics (prom-client, on a registry of the gateway's own): requests by connection and decision,
-// evaluation and upstream durations, reload outcomes, and the bundle revision serving.
+// evaluation and upstream durations, reload outcomes, the bundle revision serving, and audit retention.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export class GatewayMetrics {
@@ -45,6 +45,17 @@ export class GatewayMetrics {
   readonly bundleHealthy = new Gauge({
     name: "guard_policy_bundle_current",
     help: "1 when the newest revision seen is the one serving, 0 when a newer one was rejected.",
+    registers: [this.registry],
+  });
+
+  readonly auditPruned = new Counter({
+    name: "guard_audit_pruned_records_total",
+    help: "Audit records removed by retention (audit.max_age).",
+    registers: [this.registry],
+  });
+  readonly auditPruneFailures = new Counter({
+    name: "guard_audit_prune_failures_total",
+    help: "Audit retention runs that failed (nothing more removed until the next run).",
     registers: [this.registry],
   });
 

@@ -100,8 +100,14 @@ export class Gateway {
     if (config.audit.maxAgeMs !== undefined) {
       this.retention = new AuditRetention(options.store.audit, {
         maxAgeMs: config.audit.maxAgeMs,
-        onPruned: (removed, checkpoint) => this.app.log.info({ removed, through: checkpoint.seq, throughTime: checkpoint.time }, "audit retention removed old records"),
-        onError: (err) => this.app.log.error({ err: err.message }, "audit retention failed; nothing more is removed until the next run"),
+        onPruned: (removed, checkpoint) => {
+          this.metrics.auditPruned.inc(removed);
+          this.app.log.info({ removed, through: checkpoint.seq, throughTime: checkpoint.time }, "audit retention removed old records");
+        },
+        onError: (err) => {
+          this.metrics.auditPruneFailures.inc();
+          this.app.log.error({ err: err.message }, "audit retention failed; nothing more is removed until the next run");
+        },
       });
     }
     this.routes();
