@@ -42,6 +42,7 @@ describe("guard gateway", () => {
       expect(banner).toMatch(/policies: .*policies \(revision [0-9a-f]{12}, 0 tests passed\)/);
       expect(banner).toContain(`connection:  ${address}/claude → ${upstream.url}/ (anthropic, decided by data.guard.claude.decision)`);
       expect(banner).not.toContain(UPSTREAM_KEY);
+      expect(banner).toContain("audit log:   records kept for ever (audit.max_age removes old ones)");
       const ok = await request(`${address}/claude/v1/messages`, { method: "POST", headers: { authorization: `Bearer ${await issuer.sign()}` }, body: messages() });
       expect(ok.statusCode).toBe(200);
       await ok.body.dump();
@@ -67,6 +68,7 @@ describe("guard gateway", () => {
       expect(banner).toContain(`export ANTHROPIC_BASE_URL=${address}/claude`);
       expect(banner).toContain("audience=guard");
       expect(banner).toMatch(/store: +sqlite \S+\/\.guard\/guard\.db \(sessions: \S+\/\.guard\/guard\.sessions\.db\)/);
+      expect(banner).toMatch(/audit log: +records older than 400 days removed, at start and hourly/);
       const ready = await request(`${address}/readyz`);
       expect(ready.statusCode).toBe(200);
       await ready.body.dump();
