@@ -29,6 +29,13 @@ function entry(i: number, over: Partial<AuditEntry> = {}): AuditEntry {
   };
 }
 
+/** Runs one statement on the default store's file behind the gateway's back (tampering). */
+function runSql(dir: string, statement: string): void {
+  const db = new Database(join(dir, ".guard/guard.db"));
+  db.prepare(statement).run();
+  db.close();
+}
+
 /** A directory with a SQLite store at `path` holding records 1..n. */
 async function withLog(n: number, path = ".guard/guard.db", files: Record<string, string> = {}): Promise<{ dir: string; records: AuditRecord[] }> {
   const dir = fixture(files);
@@ -57,9 +64,7 @@ describe("guard audit prune", () => {
 
   it("exits 1 and removes nothing when the records it would remove do not verify", async () => {
     const { dir } = await withLog(10);
-    const db = new Database(join(dir, ".guard/guard.db"));
-    db.prepare("UPDATE audit_log SET entry = replace(entry, '\"allow\"', '\"deny\"') WHERE seq = 2").run();
-    db.close();
+    runSql(dir, "UPDATE audit_log SET entry = replace(entry, '\"allow\"', '\"deny\"') WHERE seq = 2");
     const r = guard(["audit", "prune", "--older-than", "1h30m"], dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^guard audit prune: audit retention stopped: the records it would remove do not verify: record 2 was changed/);
@@ -91,9 +96,7 @@ describe("guard audit verify", () => {
 
   it("exits 1 on a tampered log, saying where and what", async () => {
     const { dir } = await withLog(10);
-    const db = new Database(join(dir, ".guard/guard.db"));
-    db.prepare("UPDATE audit_log SET entry = replace(entry, '\"deny\"', '\"allow\"') WHERE seq = 6").run();
-    db.close();
+    runSql(dir, "UPDATE audit_log SET entry = replace(entry, '\"deny\"', '\"allow\"') WHERE seq = 6");
     const r = guard(["audit", "verify", "--store", "sqlite:.guard/guard.db"], dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^audit log BROKEN at record 6: record 6 was changed/);
@@ -102,9 +105,7 @@ describe("guard audit verify", () => {
 
   it("exits 1 on a truncated log", async () => {
     const { dir } = await withLog(4);
-    const db = new Database(join(dir, ".guard/guard.db"));
-    db.prepare("DELETE FROM audit_log WHERE seq = 4").run();
-    db.close();
+    runSql(dir, "DELETE FROM audit_log WHERE seq = 4");
     const r = guard(["audit", "verify"], dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/BROKEN at record 4: record 4 is missing \(the log was truncated\)/);

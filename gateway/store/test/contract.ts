@@ -39,17 +39,22 @@ export function entry(over: Partial<AuditEntry> = {}): AuditEntry {
   };
 }
 
+/** Before each test of the suite: a fresh database from `make` and a store opened on it, given to `set`; after: cleanup. */
+export function freshStoreEachTest<H extends StoreHarness>(make: () => Promise<H>, set: (h: H, store: Store) => void): void {
+  let current: H | undefined;
+  beforeEach(async () => {
+    current = await make();
+    set(current, await current.open());
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+  });
+}
+
 export function storeContract(make: () => Promise<StoreHarness>): void {
   let h: StoreHarness;
   let store: Store;
-
-  beforeEach(async () => {
-    h = await make();
-    store = await h.open();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  freshStoreEachTest(make, (x, s) => ((h = x), (store = s)));
 
   async function appendMany(n: number, over: (i: number) => Partial<AuditEntry> = () => ({})): Promise<AuditRecord[]> {
     const out: AuditRecord[] = [];

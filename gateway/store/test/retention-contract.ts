@@ -1,9 +1,9 @@
 // Audit retention, the behaviour both stores must have (run by sqlite.test.ts and postgres.test.ts): prune removes
 // the oldest records before a cutoff, only ones that verify, and keeps a checkpoint that verify starts from; any
 // other deletion or change is still detected.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AuditRecord, Store } from "../types.js";
-import { entry, lit, type StoreHarness } from "./contract.js";
+import { entry, freshStoreEachTest, lit, type StoreHarness } from "./contract.js";
 
 const BASE = Date.UTC(2026, 0, 1);
 const hour = (h: number) => new Date(BASE + h * 3_600_000).toISOString();
@@ -12,14 +12,7 @@ export function auditRetentionContract(make: () => Promise<StoreHarness>): void 
   describe("audit retention", () => {
     let h: StoreHarness;
     let store: Store;
-
-    beforeEach(async () => {
-      h = await make();
-      store = await h.open();
-    });
-    afterEach(async () => {
-      await h.cleanup();
-    });
+    freshStoreEachTest(make, (x, s) => ((h = x), (store = s)));
 
     /** One record per hour given (its time). */
     async function appendAt(hours: number[]): Promise<AuditRecord[]> {

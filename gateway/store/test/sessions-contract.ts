@@ -1,6 +1,7 @@
 // The session store's behaviour, shared by SQLite and PostgreSQL: run by sessions-sqlite.test.ts and
 // sessions-postgres.test.ts.
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { freshStoreEachTest } from "./contract.js";
 import type { SessionExchange } from "../sessions-types.js";
 import type { Store } from "../types.js";
 
@@ -38,13 +39,7 @@ const at = (minute: number) => new Date(Date.UTC(2026, 10, 21, 12, minute, 0)).t
 export function sessionStoreContract(make: () => Promise<SessionHarness>): void {
   let h: SessionHarness;
   let store: Store;
-  beforeEach(async () => {
-    h = await make();
-    store = await h.open();
-  });
-  afterEach(async () => {
-    await h.cleanup();
-  });
+  freshStoreEachTest(make, (x, s) => ((h = x), (store = s)));
 
   it("records schema version 3 (sessions) and creates its tables", async () => {
     const versions = (await h.sql("SELECT version FROM schema_migrations ORDER BY version")).map((r) => Number(r.version));
