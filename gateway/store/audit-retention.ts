@@ -17,6 +17,14 @@ export interface CheckpointRow {
   pruned_at: string;
 }
 
+/**
+ * Rejects a record kept at or before the checkpoint (query shows it, but the chain from the checkpoint would never
+ * see it: added behind the store's back after a prune). `lowest` is the lowest seq at or before start.seq, if any.
+ */
+export function rejectBelowCheckpoint(v: ChainVerifier, start: ChainStart, lowest: number | undefined): void {
+  if (lowest !== undefined) v.reject(lowest, `record ${lowest} is in the log although retention removed records 1..${start.seq} (added behind the store's back?)`);
+}
+
 export function checkpointOf(row: CheckpointRow): AuditCheckpoint {
   return { seq: Number(row.seq), hash: row.hash, time: row.time, prunedAt: row.pruned_at };
 }

@@ -6,7 +6,7 @@
 import pg from "pg";
 import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
-import { checkpointOf, PRUNE_BATCH, prunablePrefix, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
+import { checkpointOf, PRUNE_BATCH, prunablePrefix, rejectBelowCheckpoint, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
 import { PG_APPROVALS_MIGRATION, PostgresApprovalStore } from "./approvals-postgres.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { PostgresSessionStore, SESSIONS_PG_MIGRATION } from "./sessions-postgres.js";
@@ -266,6 +266,10 @@ class PostgresAuditLog implements AuditLog {
         const cp = (await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${s}.audit_checkpoint WHERE id = 1`)).rows[0];
         const start = cp ? { seq: Number(cp.seq), hash: cp.hash } : undefined;
         const v = new ChainVerifier(start);
+        if (start) {
+          const below = (await c.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM ${s}.audit_log WHERE seq <= $1`, [start.seq])).rows[0]?.seq;
+          rejectBelowCheckpoint(v, start, below === null || below === undefined ? undefined : Number(below));
+        }
         let after = start?.seq ?? 0;
         for (;;) {
           const page = await c.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM ${s}.audit_log WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [after]);

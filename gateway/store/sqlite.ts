@@ -15,7 +15,7 @@ import { ChainVerifier, GENESIS_HASH, pushRow, recordFromRow, type AuditRow } fr
 import { AppendQueue } from "./append-queue.js";
 import { auditAppender } from "./sqlite-append.js";
 import { auditPruner, sqliteCheckpoint } from "./sqlite-audit-prune.js";
-import { PRUNE_BATCH } from "./audit-retention.js";
+import { PRUNE_BATCH, rejectBelowCheckpoint } from "./audit-retention.js";
 import { SqliteWriter } from "./sqlite-writer.js";
 import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
 import type { ApprovalStore } from "./approvals-types.js";
@@ -276,17 +276,21 @@ class SqliteAuditLog implements AuditLog {
       // from the retention checkpoint, if records were removed
       const rows = reader.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq`);
       const headStmt = reader.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-      if (this.memory) {
+      const fromCheckpoint = () => {
         const start = sqliteCheckpoint(reader);
         const v = new ChainVerifier(start);
+        if (start) rejectBelowCheckpoint(v, start, (reader.prepare("SELECT min(seq) AS seq FROM audit_log WHERE seq <= ?").get(start.seq) as { seq: number | null }).seq ?? undefined);
+        return { start, v };
+      };
+      if (this.memory) {
+        const { start, v } = fromCheckpoint();
         const head = headStmt.get() as { seq: number; hash: string } | undefined;
         for (const row of rows.iterate(start?.seq ?? 0) as IterableIterator<AuditRow>) if (!pushRow(v, row)) break;
         return finish(v, head);
       }
       reader.exec("BEGIN");
       try {
-        const start = sqliteCheckpoint(reader);
-        const v = new ChainVerifier(start);
+        const { start, v } = fromCheckpoint();
         const head = headStmt.get() as { seq: number; hash: string } | undefined;
         let n = 0;
         const it = rows.iterate(start?.seq ?? 0) as IterableIterator<AuditRow>;

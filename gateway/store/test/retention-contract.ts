@@ -91,6 +91,15 @@ export function auditRetentionContract(make: () => Promise<StoreHarness>): void 
       ["the checkpoint moved forward over a kept record", 4, /record 4's prevHash/, ["UPDATE audit_checkpoint SET seq = 3", "DELETE FROM audit_log WHERE seq = 3"]],
       ["a kept record deleted", 3, /record 3 is missing/, ["DELETE FROM audit_log WHERE seq = 3"]],
       ["the first kept record changed", 3, /record 3 was changed/, [`UPDATE audit_log SET entry = replace(entry, '"allow"', '"deny"') WHERE seq = 3`]],
+      [
+        "a record put back below the checkpoint (query would show it)",
+        2,
+        /record 2 is in the log although retention removed records 1\.\.2/,
+        [
+          `INSERT INTO audit_log (seq, decision_id, time, time_ms, subject, repository, connection, decision, entry, prev_hash, hash)
+           SELECT 2, 'forged-old', time, time_ms, subject, repository, connection, decision, entry, prev_hash, hash FROM audit_log WHERE seq = 3`,
+        ],
+      ],
     ];
     for (const [what, brokenAt, problem, statements] of tampering) {
       it(`after a prune, verify still detects ${what}`, async () => {
