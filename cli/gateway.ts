@@ -91,8 +91,8 @@ export async function gatewayCommand(args: string[]): Promise<number> {
   });
 }
 
-/** A duration as the banner says it: whole days, else hours, else seconds. */
-function days(ms: number): string {
+/** A duration as the banner says it: in whole days, else hours, else seconds. */
+function durationText(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000} days`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hours`;
   return `${ms / 1000} seconds`;
@@ -105,7 +105,7 @@ function banner(config: GatewayConfig, gateway: Gateway, address: string): strin
     `guard gateway listening on ${address}`,
     `  policies:    ${gateway.policies.description} (revision ${bundle.revision}, ${bundle.tests} tests passed)`,
     `  store:       ${config.store.kind === "sqlite" ? `sqlite ${config.store.path} (sessions: ${sessionsFileOf(config.store.path)})` : "postgres"}`,
-    `  audit log:   ${config.audit.maxAgeMs === undefined ? "records kept for ever (audit.max_age removes old ones)" : `records older than ${days(config.audit.maxAgeMs)} removed, at start and hourly`}`,
+    `  audit log:   ${config.audit.maxAgeMs === undefined ? "records kept for ever (audit.max_age removes old ones)" : `records older than ${durationText(config.audit.maxAgeMs)} removed, at start and hourly`}`,
     `  identity:    ${config.providers.map((p) => `${p.issuer} (audience ${p.audience.join(", ")})`).join("; ") || "none: every request is refused"}`,
     ...config.connections.map((c) => {
       const missing = c.credential && credentials.secret(c.credential) === undefined ? `   WARNING: ${c.credential.source} is empty; requests will fail with 502` : "";
