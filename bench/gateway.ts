@@ -235,8 +235,7 @@ export async function runGatewayBench(o: GatewayBenchOptions): Promise<string> {
       // peer cells by the report's peer order, NaN where this kind of request leaves a peer out
       const peerCells = peers.map((p) => all[own.length + scenarioPeers.indexOf(p)] ?? missingCell());
       rows.push({ label: s.label, kind: s.kind, variants: s.variants === true, cells, peerCells: scenarioPeers.length > 0 ? peerCells : [] });
-      const cellsForLog = all;
-      console.error(`${s.kind} ${s.label}: ${cellsForLog.map((c, i) => `${measured[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms cpu ${c.cpuUs.toFixed(0)} µs/req`).join(" | ")}`);
+      console.error(`${s.kind} ${s.label}: ${all.map((c, i) => `${measured[i]!.name} ${c.rps.toFixed(0)} req/s p50 ${ms(c.p50us)} ms p99 ${ms(c.p99us)} ms cpu ${c.cpuUs.toFixed(0)} µs/req`).join(" | ")}`);
     }
     return report(rows, targets.map((t) => t.name), variants.map((t) => t.name), peers.map((t) => t.name), peerNotes, o);
   } finally {
@@ -297,8 +296,10 @@ function report(rows: Row[], names: string[], variantNames: string[], peerNames:
     return out;
   };
   const middle = o.rates[1] ?? o.rates[0]!;
-  const fixed = rows.find((r) => r.kind === "paced" && r.label === `${middle} req/s, JSON`)?.cells as [Cell, Cell, Cell] | undefined;
-  const sat = rows.find((r) => r.kind === "saturation" && r.label === "saturation, JSON")?.cells as [Cell, Cell, Cell] | undefined;
+  const fixedRow = rows.find((r) => r.kind === "paced" && r.label === `${middle} req/s, JSON`);
+  const satRow = rows.find((r) => r.kind === "saturation" && r.label === "saturation, JSON");
+  const fixed = fixedRow?.cells as [Cell, Cell, Cell] | undefined;
+  const sat = satRow?.cells as [Cell, Cell, Cell] | undefined;
   const lines = [
     "## Gateway overhead",
     "",
@@ -343,8 +344,6 @@ function report(rows: Row[], names: string[], variantNames: string[], peerNames:
         `in the same runs the bare proxy adds ${ms(fixed[1].p50us - fixed[0].p50us)} ms at p50 and ${ms(fixed[1].p99us - fixed[0].p99us)} ms at p99.`,
     );
   }
-  const satRow = rows.find((r) => r.kind === "saturation" && r.label === "saturation, JSON");
-  const fixedRow = rows.find((r) => r.kind === "paced" && r.label === `${middle} req/s, JSON`);
   for (const [i, name] of peerNames.entries()) {
     const atRate = fixedRow?.peerCells[i];
     const atSat = satRow?.peerCells[i];
