@@ -1,7 +1,7 @@
 // `guard audit`: check the gateway's tamper-evident audit log (verify), read it (query), remove old records (prune).
 import { resolve } from "node:path";
 import { DEFAULT_SQLITE_PATH } from "../gateway/store/index.js";
-import { PRUNE_BATCH } from "../gateway/store/audit-retention.js";
+import { pruneTo } from "../gateway/store/audit-retention.js";
 import type { AuditCheckpoint, AuditQuery, AuditRecord, Store, StoreConfig } from "../gateway/store/types.js";
 import { runWithStore, storeOption, timeOption, UsageError } from "./store-command.js";
 
@@ -83,19 +83,20 @@ async function verify(store: Store, o: Options): Promise<number> {
 }
 
 async function prune(store: Store, o: Options): Promise<number> {
-  let removed = 0;
-  let checkpoint: AuditCheckpoint | null = null;
+  // filled in by each batch (a callback: an object, so that the checks below see its declared types)
+  const done: { removed: number; checkpoint: AuditCheckpoint | null } = { removed: 0, checkpoint: null };
   try {
-    for (;;) {
-      const r = await store.audit.prune(o.olderThan!, PRUNE_BATCH);
-      removed += r.removed;
-      checkpoint = r.checkpoint;
-      if (r.removed < PRUNE_BATCH) break;
-    }
+    await pruneTo(store.audit, o.olderThan!, {
+      onBatch: (r) => {
+        done.removed += r.removed;
+        done.checkpoint = r.checkpoint;
+      },
+    });
   } catch (e) {
-    process.stderr.write(`guard audit prune: ${e instanceof Error ? e.message : String(e)}${removed > 0 ? ` (${removed} removed before that)` : ""}\n`);
+    process.stderr.write(`guard audit prune: ${e instanceof Error ? e.message : String(e)}${done.removed > 0 ? ` (${done.removed} removed before that)` : ""}\n`);
     return 1;
   }
+  const { removed, checkpoint } = done;
   if (o.format === "json") process.stdout.write(JSON.stringify({ removed, checkpoint }) + "\n");
   else if (removed === 0 || checkpoint === null) process.stdout.write(`nothing removed: no record is older than ${o.olderThan}\n`);
   else {

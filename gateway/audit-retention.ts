@@ -3,7 +3,7 @@
 // checkpoint, so `guard audit verify` still verifies the rest: see gateway/store/audit-retention.ts). A prune
 // removes PRUNE_BATCH records per transaction and yields between them, so appends never wait long. Failures are
 // reported, never thrown: the next run tries again, and nothing is removed that did not verify.
-import { PRUNE_BATCH } from "./store/audit-retention.js";
+import { pruneTo } from "./store/audit-retention.js";
 import type { AuditCheckpoint, AuditLog } from "./store/types.js";
 
 export interface AuditRetentionOptions {
@@ -42,18 +42,16 @@ export class AuditRetention {
 
   private async pruneAll(): Promise<number> {
     const before = new Date((this.options.now ?? Date.now)() - this.options.maxAgeMs).toISOString();
-    const batch = this.options.batch ?? PRUNE_BATCH;
     let total = 0;
     try {
-      for (;;) {
-        if (this.closed) break;
-        const r = await this.log.prune(before, batch);
-        total += r.removed;
-        if (r.removed > 0 && r.checkpoint) this.options.onPruned?.(r.removed, r.checkpoint);
-        // a short batch is the last one; a full one may have more behind it
-        if (r.removed < batch) break;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await pruneTo(this.log, before, {
+        batch: this.options.batch,
+        stop: () => this.closed,
+        onBatch: (r) => {
+          total += r.removed;
+          if (r.removed > 0 && r.checkpoint) this.options.onPruned?.(r.removed, r.checkpoint);
+        },
+      });
     } catch (e) {
       this.options.onError?.(e instanceof Error ? e : new Error(String(e)));
     }

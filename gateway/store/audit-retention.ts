@@ -2,7 +2,7 @@
 // records after its checkpoint in seq order (with time_ms), deletes the prefix prunablePrefix returns and keeps that
 // prefix's last record as the new checkpoint, all in one transaction that holds the chain's write lock.
 import { ChainVerifier, pushRow, type AuditRow, type ChainStart } from "./audit-chain.js";
-import type { AuditCheckpoint } from "./types.js";
+import type { AuditCheckpoint, AuditLog, AuditPruneResult } from "./types.js";
 
 /**
  * Records removed per transaction (each prune call). The transaction holds up appends while it checks and deletes
@@ -12,6 +12,27 @@ import type { AuditCheckpoint } from "./types.js";
 export const PRUNE_BATCH = 250;
 
 export type PrunableRow = AuditRow & { time_ms: number | string };
+
+/**
+ * Prunes `log` to `before` batch after batch (yielding to the event loop between them) until a batch comes back
+ * short, or `stop()` says so; `onBatch` sees each batch's result. Throws what a batch throws (the batches before it
+ * stay done).
+ */
+export async function pruneTo(
+  log: AuditLog,
+  before: string,
+  options: { batch?: number; onBatch?: (r: AuditPruneResult) => void; stop?: () => boolean } = {},
+): Promise<void> {
+  const batch = options.batch ?? PRUNE_BATCH;
+  for (;;) {
+    if (options.stop?.()) return;
+    const r = await log.prune(before, batch);
+    options.onBatch?.(r);
+    // a short batch is the last one; a full one may have more behind it
+    if (r.removed < batch) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 /** The checkpoint table's row as both stores keep it. */
 export interface CheckpointRow {
