@@ -13,6 +13,14 @@ export const PRUNE_BATCH = 250;
 
 export type PrunableRow = AuditRow & { time_ms: number | string };
 
+/** prune()'s arguments checked: the cutoff in ms since the epoch, and a whole number of records of at least 1. */
+export function pruneArgs(before: string, limit: number): number {
+  const beforeMs = Date.parse(before);
+  if (Number.isNaN(beforeMs)) throw new TypeError(`prune: not an ISO 8601 time: ${JSON.stringify(before)}`);
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError(`prune: the limit must be a whole number of at least 1, not ${limit}`);
+  return beforeMs;
+}
+
 /**
  * Prunes `log` to `before` batch after batch (yielding to the event loop between them) until a batch comes back
  * short, or `stop()` says so; `onBatch` sees each batch's result. Throws what a batch throws (the batches before it

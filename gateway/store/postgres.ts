@@ -6,7 +6,7 @@
 import pg from "pg";
 import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
-import { checkpointOf, PRUNE_BATCH, prunablePrefix, rejectBelowCheckpoint, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
+import { checkpointOf, PRUNE_BATCH, prunablePrefix, pruneArgs, rejectBelowCheckpoint, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
 import { PG_APPROVALS_MIGRATION, PostgresApprovalStore } from "./approvals-postgres.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { PostgresSessionStore, SESSIONS_PG_MIGRATION } from "./sessions-postgres.js";
@@ -227,8 +227,7 @@ class PostgresAuditLog implements AuditLog {
 
   /** Holds the chain head's row lock too, so that it takes turns with every instance's appends and prunes. */
   async prune(before: string, limit = PRUNE_BATCH): Promise<AuditPruneResult> {
-    const beforeMs = Date.parse(before);
-    if (Number.isNaN(beforeMs)) throw new TypeError(`prune: not an ISO 8601 time: ${JSON.stringify(before)}`);
+    const beforeMs = pruneArgs(before, limit);
     const s = this.schema;
     return transaction(this.pool, async (c) => {
       await c.query(`SELECT seq FROM ${s}.audit_head WHERE id = 1 FOR UPDATE`);

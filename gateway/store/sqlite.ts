@@ -15,7 +15,7 @@ import { ChainVerifier, GENESIS_HASH, pushRow, recordFromRow, type AuditRow } fr
 import { AppendQueue } from "./append-queue.js";
 import { auditAppender } from "./sqlite-append.js";
 import { auditPruner, sqliteCheckpoint } from "./sqlite-audit-prune.js";
-import { PRUNE_BATCH, rejectBelowCheckpoint } from "./audit-retention.js";
+import { PRUNE_BATCH, pruneArgs, rejectBelowCheckpoint } from "./audit-retention.js";
 import { SqliteWriter } from "./sqlite-writer.js";
 import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
 import type { ApprovalStore } from "./approvals-types.js";
@@ -255,8 +255,7 @@ class SqliteAuditLog implements AuditLog {
   }
 
   async prune(before: string, limit = PRUNE_BATCH): Promise<AuditPruneResult> {
-    const beforeMs = Date.parse(before);
-    if (Number.isNaN(beforeMs)) throw new TypeError(`prune: not an ISO 8601 time: ${JSON.stringify(before)}`);
+    const beforeMs = pruneArgs(before, limit);
     const now = new Date().toISOString();
     if (this.pruneHere) return this.pruneHere(beforeMs, limit, now);
     const [result] = (await this.writer!.write([], { pruneAudit: { beforeMs, limit, now } })) as unknown as AuditPruneResult[];

@@ -81,8 +81,11 @@ export function auditRetentionContract(make: () => Promise<StoreHarness>): void 
       expect((await store.audit.query({})).map((x) => x.seq)).toEqual([1, 2, 4]);
     });
 
-    it("rejects a cutoff that is not a time", async () => {
+    it("rejects a cutoff that is not a time, and a limit that is not a whole number of at least 1 (removing nothing)", async () => {
+      await appendAt([1, 2]);
       await expect(store.audit.prune("last tuesday")).rejects.toThrow(/not an ISO 8601 time/);
+      for (const limit of [0, -1, 1.5, Number.NaN]) await expect(store.audit.prune(hour(10), limit)).rejects.toThrow(/limit must be a whole number of at least 1/);
+      expect((await store.audit.query({})).length).toBe(2);
     });
 
     const tampering: [string, number, RegExp, string[]][] = [
