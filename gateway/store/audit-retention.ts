@@ -2,6 +2,7 @@
 // records after its checkpoint in seq order (with time_ms), deletes the prefix prunablePrefix returns and keeps that
 // prefix's last record as the new checkpoint, all in one transaction that holds the chain's write lock.
 import { ChainVerifier, pushRow, type AuditRow, type ChainStart } from "./audit-chain.js";
+import { AUDIT_COLUMNS } from "./query.js";
 import type { AuditCheckpoint, AuditLog, AuditPruneResult } from "./types.js";
 
 /**
@@ -40,6 +41,25 @@ export async function pruneTo(
     if (r.removed < batch) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * Retention's SQL, the same in both stores (as query.ts for queries): `schema` prefixes the table names ("" or
+ * `"guard".`), `p(n)` writes the n-th placeholder (`?` or `$n`).
+ */
+export function retentionSql(schema: string, p: (n: number) => string) {
+  return {
+    /** The checkpoint row (none: nothing was ever removed). */
+    checkpoint: `SELECT seq, hash, time, pruned_at FROM ${schema}audit_checkpoint WHERE id = 1`,
+    /** The first `p(2)` records after seq `p(1)`, with time_ms (prunablePrefix's rows). */
+    oldest: `SELECT ${AUDIT_COLUMNS}, time_ms FROM ${schema}audit_log WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
+    remove: `DELETE FROM ${schema}audit_log WHERE seq > ${p(1)} AND seq <= ${p(2)}`,
+    /** seq, hash, time, pruned_at */
+    save: `INSERT INTO ${schema}audit_checkpoint (id, seq, hash, time, pruned_at) VALUES (1, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})
+           ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time, pruned_at = excluded.pruned_at`,
+    /** The lowest seq at or before the checkpoint's `p(1)` (rejectBelowCheckpoint). */
+    below: `SELECT min(seq) AS seq FROM ${schema}audit_log WHERE seq <= ${p(1)}`,
+  };
 }
 
 /** The checkpoint table's row as both stores keep it. */

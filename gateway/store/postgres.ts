@@ -6,7 +6,7 @@
 import pg from "pg";
 import { ChainVerifier, GENESIS_HASH, chainRecord, pushRow, recordFromRow, timeMs, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
-import { checkpointOf, PRUNE_BATCH, prunablePrefix, pruneArgs, rejectBelowCheckpoint, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
+import { checkpointOf, PRUNE_BATCH, prunablePrefix, pruneArgs, rejectBelowCheckpoint, retentionSql, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
 import { PG_APPROVALS_MIGRATION, PostgresApprovalStore } from "./approvals-postgres.js";
 import { AUDIT_COLUMNS, auditQuerySql } from "./query.js";
 import { PostgresSessionStore, SESSIONS_PG_MIGRATION } from "./sessions-postgres.js";
@@ -229,21 +229,18 @@ class PostgresAuditLog implements AuditLog {
   async prune(before: string, limit = PRUNE_BATCH): Promise<AuditPruneResult> {
     const beforeMs = pruneArgs(before, limit);
     const s = this.schema;
+    const sql = retentionSql(`${s}.`, (n) => `$${n}`);
     return transaction(this.pool, async (c) => {
       await c.query(`SELECT seq FROM ${s}.audit_head WHERE id = 1 FOR UPDATE`);
-      const row = (await c.query<CheckpointRow>(`SELECT seq, hash, time, pruned_at FROM ${s}.audit_checkpoint WHERE id = 1`)).rows[0];
+      const row = (await c.query<CheckpointRow>(sql.checkpoint)).rows[0];
       const start = row ? { seq: Number(row.seq), hash: row.hash } : undefined;
       const after = start?.seq ?? 0;
-      const oldest = await c.query<PrunableRow>(`SELECT ${AUDIT_COLUMNS}, time_ms FROM ${s}.audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, limit]);
+      const oldest = await c.query<PrunableRow>(sql.oldest, [after, limit]);
       const last = prunablePrefix(start, oldest.rows, beforeMs);
       if (last === undefined) return { removed: 0, checkpoint: row ? checkpointOf(row) : null };
-      const removed = (await c.query(`DELETE FROM ${s}.audit_log WHERE seq > $1 AND seq <= $2`, [after, last.seq])).rowCount ?? 0;
+      const removed = (await c.query(sql.remove, [after, last.seq])).rowCount ?? 0;
       const next = { seq: Number(last.seq), hash: last.hash, time: last.time, prunedAt: new Date().toISOString() };
-      await c.query(
-        `INSERT INTO ${s}.audit_checkpoint (id, seq, hash, time, pruned_at) VALUES (1, $1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time, pruned_at = excluded.pruned_at`,
-        [next.seq, next.hash, next.time, next.prunedAt],
-      );
+      await c.query(sql.save, [next.seq, next.hash, next.time, next.prunedAt]);
       return { removed, checkpoint: next };
     });
   }
@@ -262,11 +259,12 @@ class PostgresAuditLog implements AuditLog {
       async (c) => {
         const h = await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${s}.audit_head WHERE id = 1`);
         // from the retention checkpoint, if records were removed
-        const cp = (await c.query<{ seq: string; hash: string }>(`SELECT seq, hash FROM ${s}.audit_checkpoint WHERE id = 1`)).rows[0];
+        const sql = retentionSql(`${s}.`, (n) => `$${n}`);
+        const cp = (await c.query<CheckpointRow>(sql.checkpoint)).rows[0];
         const start = cp ? { seq: Number(cp.seq), hash: cp.hash } : undefined;
         const v = new ChainVerifier(start);
         if (start) {
-          const below = (await c.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM ${s}.audit_log WHERE seq <= $1`, [start.seq])).rows[0]?.seq;
+          const below = (await c.query<{ seq: string | null }>(sql.below, [start.seq])).rows[0]?.seq;
           rejectBelowCheckpoint(v, start, below === null || below === undefined ? undefined : Number(below));
         }
         let after = start?.seq ?? 0;

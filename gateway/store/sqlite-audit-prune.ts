@@ -2,18 +2,16 @@
 // to the first one not before the cutoff (audit-retention.ts) and moves the checkpoint. Used on the store's own
 // connection (`:memory:`) and by the audit writer thread.
 import type Database from "better-sqlite3";
-import { checkpointOf, prunablePrefix, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
-import { AUDIT_COLUMNS } from "./query.js";
+import { checkpointOf, prunablePrefix, retentionSql, type CheckpointRow, type PrunableRow } from "./audit-retention.js";
 import type { AuditPruneResult } from "./types.js";
 
+const SQL = retentionSql("", () => "?");
+
 export function auditPruner(db: Database.Database): (beforeMs: number, limit: number, now: string) => AuditPruneResult {
-  const checkpoint = db.prepare("SELECT seq, hash, time, pruned_at FROM audit_checkpoint WHERE id = 1");
-  const oldest = db.prepare(`SELECT ${AUDIT_COLUMNS}, time_ms FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`);
-  const remove = db.prepare("DELETE FROM audit_log WHERE seq > ? AND seq <= ?");
-  const save = db.prepare(
-    `INSERT INTO audit_checkpoint (id, seq, hash, time, pruned_at) VALUES (1, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time, pruned_at = excluded.pruned_at`,
-  );
+  const checkpoint = db.prepare(SQL.checkpoint);
+  const oldest = db.prepare(SQL.oldest);
+  const remove = db.prepare(SQL.remove);
+  const save = db.prepare(SQL.save);
   const tx = db.transaction((beforeMs: number, limit: number, now: string): AuditPruneResult => {
     const row = checkpoint.get() as CheckpointRow | undefined;
     const start = row ? { seq: Number(row.seq), hash: row.hash } : undefined;
@@ -30,6 +28,11 @@ export function auditPruner(db: Database.Database): (beforeMs: number, limit: nu
 
 /** The checkpoint verify() starts from (undefined: nothing was ever removed). */
 export function sqliteCheckpoint(db: Database.Database): { seq: number; hash: string } | undefined {
-  const row = db.prepare("SELECT seq, hash FROM audit_checkpoint WHERE id = 1").get() as { seq: number; hash: string } | undefined;
+  const row = db.prepare(SQL.checkpoint).get() as CheckpointRow | undefined;
   return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
+/** The lowest seq at or before `seq` (records the checkpoint says were removed), if any. */
+export function sqliteBelow(db: Database.Database, seq: number): number | undefined {
+  return (db.prepare(SQL.below).get(seq) as { seq: number | null }).seq ?? undefined;
 }

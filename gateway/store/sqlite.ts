@@ -14,7 +14,7 @@ import Database from "better-sqlite3";
 import { ChainVerifier, GENESIS_HASH, pushRow, recordFromRow, type AuditRow } from "./audit-chain.js";
 import { AppendQueue } from "./append-queue.js";
 import { auditAppender } from "./sqlite-append.js";
-import { auditPruner, sqliteCheckpoint } from "./sqlite-audit-prune.js";
+import { auditPruner, sqliteBelow, sqliteCheckpoint } from "./sqlite-audit-prune.js";
 import { PRUNE_BATCH, pruneArgs, rejectBelowCheckpoint } from "./audit-retention.js";
 import { SqliteWriter } from "./sqlite-writer.js";
 import { SqliteApprovalStore, SQLITE_APPROVALS_MIGRATION } from "./approvals-sqlite.js";
@@ -278,7 +278,7 @@ class SqliteAuditLog implements AuditLog {
       const fromCheckpoint = () => {
         const start = sqliteCheckpoint(reader);
         const v = new ChainVerifier(start);
-        if (start) rejectBelowCheckpoint(v, start, (reader.prepare("SELECT min(seq) AS seq FROM audit_log WHERE seq <= ?").get(start.seq) as { seq: number | null }).seq ?? undefined);
+        if (start) rejectBelowCheckpoint(v, start, sqliteBelow(reader, start.seq));
         return { start, v };
       };
       if (this.memory) {
