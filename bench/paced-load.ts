@@ -29,9 +29,12 @@ export interface PacedResult {
   max: number;
   /** The largest lag of a send behind its due time, in ms (the generator's own jitter). */
   maxSendLagMs: number;
+  /** CPU the generator itself used over the run (user and system, all its threads), in µs. */
+  cpuUs: number;
 }
 
 export async function paced(o: PacedOptions): Promise<PacedResult> {
+  const cpuBefore = process.cpuUsage();
   const url = new URL(o.url);
   const pool = new Pool(url.origin, { connections: o.connections, pipelining: 1 });
   const path = url.pathname + url.search;
@@ -76,7 +79,8 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
   await pool.close();
   times.sort((a, b) => a - b);
   const pct = (q: number) => (times.length === 0 ? NaN : times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
-  return { sent: total, ok, errors, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: times.length ? times[times.length - 1]! : NaN, maxSendLagMs: maxLag };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { sent: total, ok, errors, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: times.length ? times[times.length - 1]! : NaN, maxSendLagMs: maxLag, cpuUs: cpu.user + cpu.system };
 }
 
 if (process.argv[1]?.endsWith("paced-load.js")) {
