@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { roomLeft, type Cell, type Row } from "./gateway.js";
 
-const cell = (over: Partial<Cell>): Cell => ({ rps: 1000, cpuUs: 0, loadCpuUs: 0, p50: 0, p99: 0, p50us: 0, p99us: 0, errors: 0, ...over });
+const cell = (over: Partial<Cell>): Cell => ({ rps: 1000, cpuUs: 0, loadCpuUs: 0, sendLagMs: NaN, p50: 0, p99: 0, p50us: 0, p99us: 0, errors: 0, ...over });
 const sync = { syncs: 2000, p50: 0.15, p99: 0.9, max: 3 };
 
 function rows(bareAddedP99: number): Row[] {
@@ -12,7 +12,7 @@ function rows(bareAddedP99: number): Row[] {
       label: "1000 req/s, JSON",
       kind: "paced",
       variants: true,
-      cells: [cell({ p99us: 2 }), cell({ p99us: 2 + bareAddedP99 }), cell({ p99us: 20 })],
+      cells: [cell({ p99us: 2 }), cell({ p99us: 2 + bareAddedP99, sendLagMs: 4.5 }), cell({ p99us: 20 })],
       peerCells: [],
     },
     {
@@ -39,6 +39,7 @@ describe("roomLeft", () => {
   it("says whether the bare proxy itself meets the latency aim", () => {
     expect(roomLeft(rows(0.5), sync, 1000).join("\n")).toContain("The bare proxy meets the latency aim here.");
     expect(roomLeft(rows(1.8), sync, 1000).join("\n")).toContain("not met by the bare proxy either");
+    expect(roomLeft(rows(1.8), sync, 1000).join("\n")).toContain("up to 4.50 ms behind their due time");
   });
 
   it("leaves out what the run did not measure", () => {
