@@ -18,12 +18,12 @@ import { prng } from "./corpus.js";
 
 export const PACK_DATA = join(repoRoot(), "policies", "claude", "data.yaml");
 
-/** The pack's mask list: what data.guard.claude.decision's `mask` carries (name, pattern, `[MASKED:name]`). */
+/** The pack's mask list: what data.guard.claude.decision's `mask` carries (name, pattern, `[MASKED:name]`, maxLength). */
 export function packMaskRules(file = PACK_DATA): MaskRule[] {
-  const data = yaml.load(readFileSync(file, "utf8")) as { secret_patterns?: { name: string; pattern: string }[] };
+  const data = yaml.load(readFileSync(file, "utf8")) as { secret_patterns?: { name: string; pattern: string; max_length?: number }[] };
   const patterns = data.secret_patterns ?? [];
   if (patterns.length === 0) throw new Error(`masking: no secret_patterns in ${file}`);
-  return patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]` }));
+  return patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]`, ...(p.max_length !== undefined ? { maxLength: p.max_length } : {}) }));
 }
 
 export function packMasker(): Masker {

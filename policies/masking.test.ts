@@ -54,32 +54,51 @@ describe("the pack's secret patterns, streamed", () => {
     }
   });
 
+  it("masks the value of an assignment whose key has a name over 64 characters (the name's start stays visible)", () => {
+    const text = `${"service_account_".repeat(6)}password = "hunter2hunter2"`;
+    const whole = masker.maskText(text).text;
+    expect(whole).not.toContain("hunter2");
+    expect(whole.startsWith("service_account_")).toBe(true);
+    expect(stream(text.match(/[\s\S]{1,5}/g)!)).toBe(whole);
+  });
+
   it("masks a secret spread over many text_delta events of an Anthropic stream", async () => {
     const [, secret] = SECRETS.find(([n]) => n === "github_token")!;
-    const reply = `Use ${secret} for the push.`;
-    const deltas = reply.match(/.{1,3}/g)!;
-    const events = [
-      ["message_start", { type: "message_start", message: { id: "m", type: "message", role: "assistant", content: [], model: "claude-sonnet-4-5" } }],
-      ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }],
-      ...deltas.map((t) => ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: t } }]),
-      ["content_block_stop", { type: "content_block_stop", index: 0 }],
-      ["message_stop", { type: "message_stop" }],
-    ] as const;
-    const sse = events.map(([e, d]) => `event: ${e}\ndata: ${JSON.stringify(d)}\n\n`).join("");
-    async function* bytes() {
-      const b = Buffer.from(sse);
-      for (let i = 0; i < b.length; i += 5) yield b.subarray(i, i + 5);
-    }
-    let out = "";
-    for await (const piece of maskAnthropicStream(bytes(), { masker })) out += piece;
-    expect(out).not.toContain(core(secret));
-    const text = out
-      .split("\n\n")
-      .flatMap((f) => f.split("\n").filter((l) => l.startsWith("data: ")))
-      .map((l) => JSON.parse(l.slice(6)) as { type: string; delta?: { text?: string } })
-      .filter((e) => e.type === "content_block_delta")
-      .map((e) => e.delta!.text)
-      .join("");
+    const { text, error } = await throughAnthropicStream(`Use ${secret} for the push.`, 3);
+    expect(error).toBe(false);
+    expect(text).not.toContain(core(secret));
     expect(text).toBe("Use [MASKED:github_token] for the push.");
   });
+
+  it("masks a 3 KB private key and a 1 KB JWT streamed in small deltas, without ending the stream", async () => {
+    for (const [name, secret] of SECRETS.filter(([, s]) => s.length > 1000)) {
+      const { text, error } = await throughAnthropicStream(`Here:\n${secret}\nDone.`, 40);
+      expect(error, name).toBe(false);
+      expect(text).toBe(`Here:\n[MASKED:${name}]\nDone.`);
+    }
+  });
 });
+
+/** The reply as an Anthropic event stream in `size`-character text deltas, read 5 bytes at a time, masked. */
+async function throughAnthropicStream(reply: string, size: number): Promise<{ text: string; error: boolean }> {
+  const deltas = reply.match(new RegExp(`[\\s\\S]{1,${size}}`, "g"))!;
+  const events = [
+    ["message_start", { type: "message_start", message: { id: "m", type: "message", role: "assistant", content: [], model: "claude-sonnet-4-5" } }],
+    ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }],
+    ...deltas.map((t) => ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: t } }] as const),
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    ["message_stop", { type: "message_stop" }],
+  ] as const;
+  const sse = events.map(([e, d]) => `event: ${e}\ndata: ${JSON.stringify(d)}\n\n`).join("");
+  async function* bytes() {
+    const b = Buffer.from(sse);
+    for (let i = 0; i < b.length; i += 5) yield b.subarray(i, i + 5);
+  }
+  let out = "";
+  for await (const piece of maskAnthropicStream(bytes(), { masker })) out += piece;
+  const data = out
+    .split("\n\n")
+    .flatMap((f) => f.split("\n").filter((l) => l.startsWith("data: ")))
+    .map((l) => JSON.parse(l.slice(6)) as { type: string; delta?: { text?: string } });
+  return { text: data.filter((e) => e.type === "content_block_delta").map((e) => e.delta!.text).join(""), error: data.some((e) => e.type === "error") };
+}

@@ -57,9 +57,12 @@ describe("secret_patterns (policies/claude/data.yaml)", () => {
     return rows.map((b) => toJSON(b["name"]!) as string);
   };
 
-  it("the decision's mask is built from every pattern", () => {
-    const patterns = (bundle.data["claude"] as { secret_patterns: { name: string; pattern: string }[] }).secret_patterns;
-    expect(mask).toEqual(patterns.map((p) => ({ ...p, replacement: `[MASKED:${p.name}]` })));
+  it("the decision's mask is built from every pattern (max_length carried as maxLength)", () => {
+    const patterns = (bundle.data["claude"] as { secret_patterns: { name: string; pattern: string; max_length?: number }[] }).secret_patterns;
+    expect(mask).toEqual(
+      patterns.map(({ max_length, ...p }) => ({ ...p, replacement: `[MASKED:${p.name}]`, ...(max_length !== undefined ? { maxLength: max_length } : {}) })),
+    );
+    expect(mask.filter((m) => "maxLength" in m).map((m) => m.name)).toEqual(["private_key", "jwt", "secret_assignment", "secret_env_assignment"]);
   });
 
   it("covers every kind of secret in the corpus", () => {

@@ -12,6 +12,8 @@ export const PACK_DATA_FILE = join(repoRoot(), "policies", "claude", "data.yaml"
 interface NamedPattern {
   name: string;
   pattern: string;
+  /** secret_patterns only: the stream hold-back, carried as the mask entry's maxLength. */
+  max_length?: number;
 }
 
 /** The parts of data.claude the request decision reads. */
@@ -34,6 +36,7 @@ export interface MaskEntry {
   name: string;
   pattern: string;
   replacement: string;
+  maxLength?: number;
 }
 
 export interface RequireApproval {
@@ -152,7 +155,7 @@ function compile(d: ClaudeData): Compiled {
     maxTokens: d.max_tokens,
     exfiltration: d.exfiltration_patterns.map((p) => ({ name: p.name, re: re2ToRegExp(p.pattern), reason: `the request ${p.name}` })),
     production: d.production_patterns.map((p) => ({ name: p.name, re: re2ToRegExp(p.pattern) })),
-    mask: d.secret_patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]` })),
+    mask: d.secret_patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]`, ...(p.max_length !== undefined ? { maxLength: p.max_length } : {}) })),
     approval: d.approval,
   };
 }

@@ -15,6 +15,12 @@ const pem = [
   "-----END RSA PRIVATE KEY-----",
 ].join("\n");
 
+/** A 4096-bit RSA key's size: 51 lines of base64 between the markers (3.2 KB, over the default stream hold-back). */
+const longPem = ["-----BEGIN RSA PRIVATE KEY-----", ...Array.from({ length: 51 }, (_, i) => chars(64, `${i % 10}A1b2C3d4E5f6G7h8J9kLmNpQrStUvWxYz0+/`)), "-----END RSA PRIVATE KEY-----"].join("\n");
+
+/** An OIDC-sized JWT (1.1 KB): a header, a long claims segment, a signature; one run of [\w.-] from end to end. */
+const longJwt = `eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJ${chars(800, "A1b2C3d4E5f6G7h8J9kLmNpQrStUvWxYz0_-")}.${chars(342, "Zz9Yy8Xx7_-Ww6")}`;
+
 /** Realistic (made-up) samples of every kind of secret, each with the name of the pattern that must mask it. */
 export const SECRETS: [name: string, sample: string][] = [
   ["private_key", pem],
@@ -37,6 +43,8 @@ export const SECRETS: [name: string, sample: string][] = [
   ["google_api_key", `AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY`],
   ["stripe_secret_key", `sk_live_${chars(24)}`],
   ["npm_token", `npm_${chars(36)}`],
+  ["private_key", longPem],
+  ["jwt", longJwt],
   ["jwt", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"],
   ["database_url", "postgres://app_user:s3cr3t-P4ss@db.internal.acme.com:5432/orders"],
   ["database_url", "postgresql://admin:hunter22@10.0.0.5/app?sslmode=require"],
@@ -45,6 +53,7 @@ export const SECRETS: [name: string, sample: string][] = [
   ["secret_assignment", 'password = "correct-horse-battery"'],
   ["secret_assignment", "client_secret: 'Q2x1ZW50U2VjcmV0VmFsdWU'"],
   ["secret_assignment", '"api_key": "a1b2c3d4e5f6a7b8c9d0"'],
+  ["secret_assignment", `api_key = "${chars(1000)}"`],
   ["secret_env_assignment", "SECRET_KEY=django-insecure-8f3k2l9x0q7w"],
   ["secret_env_assignment", "DB_PASSWORD=Tr0ub4dor&3"],
   ["secret_env_assignment", "export GITLAB_API_TOKEN=glpat-abcdefghij0123456789"],
@@ -52,6 +61,11 @@ export const SECRETS: [name: string, sample: string][] = [
 
 /** Ordinary text: code, prose and configuration that must not be masked. */
 export const BENIGN: string[] = [
+  // long runs of word characters, as a streamed answer carries them (a hex digest list, base64url, a dotted name)
+  `sha256 digests: ${chars(1200, "0123456789abcdef")} (concatenated)`,
+  `data:image/png;base64url,${chars(2000, "A1b2C3d4E5f6G7h8J9kLmNpQrStUvWxYz0_-")} end`,
+  `${Array.from({ length: 60 }, (_, i) => `module${i}`).join(".")}.run()`,
+  `${chars(700, "ABCDEFGHJKLMNOPQRUVWXYZ_0123456789")}=1`,
   `import { readFile } from "node:fs/promises";
 
 export async function loadConfig(path: string): Promise<Config> {

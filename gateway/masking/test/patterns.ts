@@ -6,8 +6,8 @@ import type { MaskRule } from "../patterns.js";
 
 /** The shipped pack's secret patterns (policies/claude/data.yaml), as the gateway compiles them. */
 export function packRules(): MaskRule[] {
-  const data = yaml.load(readFileSync(new URL("../../../policies/claude/data.yaml", import.meta.url), "utf8")) as { secret_patterns: { name: string; pattern: string }[] };
-  return data.secret_patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]` }));
+  const data = yaml.load(readFileSync(new URL("../../../policies/claude/data.yaml", import.meta.url), "utf8")) as { secret_patterns: { name: string; pattern: string; max_length?: number }[] };
+  return data.secret_patterns.map((p) => ({ name: p.name, pattern: p.pattern, replacement: `[MASKED:${p.name}]`, ...(p.max_length !== undefined ? { maxLength: p.max_length } : {}) }));
 }
 
 export const RULES: MaskRule[] = [
