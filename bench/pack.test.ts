@@ -39,7 +39,7 @@ describe("pack benchmark", () => {
   it("catches a hand-written function that differs", () => {
     const data = loadClaudeData();
     const wrong = claudeDecider({ ...data, max_tokens: data.max_tokens + 1 });
-    const over = structuredClone(cases.find((c) => c.name === "32k")!.input);
+    const over = structuredClone(cases.find((c) => c.name === "100k")!.input);
     over.llm!.max_tokens = data.max_tokens + 1;
     const m = compare({ ...pack, handwritten: wrong }, over, false);
     expect(m?.engine).toBe("hand-written");
