@@ -2,11 +2,11 @@
 // reaches the model and in the response before it reaches the agent, streams included) and tool-call decisions on
 // the model's answer. Whatever cannot be applied safely fails closed.
 import { isUtf8 } from "node:buffer";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { isDeepStrictEqual } from "node:util";
 import type { UpstreamResponse } from "./forward.js";
 import { GatewayError } from "./errors.js";
-import { maskAnthropicStream, type ToolDecision, type ToolUseBlock } from "./masking/anthropic-stream.js";
+import { maskAnthropicReadable, type ToolDecision, type ToolUseBlock } from "./masking/anthropic-stream.js";
 import { maskBody, maskJson } from "./masking/json-body.js";
 import { compileMasks, type MaskHit, type Masker } from "./masking/patterns.js";
 
@@ -149,8 +149,7 @@ export async function guardResponse(res: UpstreamResponse, guard: ResponseGuard)
   const headers = { ...res.headers };
   delete headers["content-length"];
   if (guard.connectionType === "anthropic" && type.includes("text/event-stream")) {
-    const stream = maskAnthropicStream(res.body, { masker: masker ?? emptyMasker(), onToolUse });
-    return { status: res.status, headers, body: Readable.from(stream) };
+    return { status: res.status, headers, body: maskAnthropicReadable(res.body, { masker: masker ?? emptyMasker(), onToolUse }) };
   }
   const textual = type.includes("json") || type.startsWith("text/") || type.includes("xml") || type.includes("yaml");
   if (!textual) return res; // images and other binary content carry no text to mask

@@ -88,7 +88,7 @@ describe("anthropic-stream: text blocks", () => {
     expect(out).toContain('"signature":"EqQBCkYIARgCIkBsig+/=="');
   });
 
-  it("works as a node Duplex", async () => {
+  it("works as a node Transform", async () => {
     const wire = anthropicStream({ texts: deltas(SECRET_TEXT) });
     const m = new AnthropicStreamMasker({ masker });
     const out = await collect(Readable.from([Buffer.from(wire)]).pipe(m.transform()));
