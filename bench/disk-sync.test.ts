@@ -20,6 +20,7 @@ describe("syncLatency", () => {
     const d = dir();
     const r = syncLatency(d, 20);
     expect(r.syncs).toBe(20);
+    expect(r.bytes).toBe(512);
     expect(r.p50).toBeGreaterThan(0);
     expect(r.p50).toBeLessThanOrEqual(r.p99);
     expect(r.p99).toBeLessThanOrEqual(r.max);

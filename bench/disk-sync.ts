@@ -3,9 +3,12 @@
 // live in, because every request Guard forwards waits for one such commit: its latency is a floor under Guard's.
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { percentile } from "./percentile.js";
 
 export interface SyncLatency {
   syncs: number;
+  /** Bytes written before each sync. */
+  bytes: number;
   /** Milliseconds from the write to fdatasync's return. */
   p50: number;
   p99: number;
@@ -31,6 +34,5 @@ export function syncLatency(dir: string, syncs = 2000, bytes = 512): SyncLatency
     rmSync(scratch, { recursive: true, force: true });
   }
   times.sort((a, b) => a - b);
-  const pct = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { syncs, p50: pct(0.5), p99: pct(0.99), max: times[times.length - 1]! };
+  return { syncs, bytes, p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times[times.length - 1]! };
 }

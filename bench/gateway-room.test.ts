@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { roomLeft, type Cell, type Row } from "./gateway.js";
 
 const cell = (over: Partial<Cell>): Cell => ({ rps: 1000, cpuUs: 0, loadCpuUs: 0, sendLagMs: NaN, p50: 0, p99: 0, p50us: 0, p99us: 0, errors: 0, ...over });
-const sync = { syncs: 2000, p50: 0.15, p99: 0.9, max: 3 };
+const sync = { syncs: 2000, bytes: 512, p50: 0.15, p99: 0.9, max: 3 };
 
 function rows(bareAddedP99: number): Row[] {
   return [

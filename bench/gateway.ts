@@ -14,6 +14,7 @@ import autocannon from "autocannon";
 import { startPortkey } from "./gateway-peers.js";
 import type { PacedResult } from "./paced-load.js";
 import { syncLatency, type SyncLatency } from "./disk-sync.js";
+import { percentile } from "./percentile.js";
 import { processCpuMicros } from "./process-cpu.js";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
@@ -115,9 +116,8 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   });
   const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
-  const pct = (q: number) => (times.length === 0 ? NaN : times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
   const requests = result.requests.total;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p50us: pct(0.5), p99us: pct(0.99), errors: result.errors + result.timeouts + result.non2xx, requests, loadCpuUs: requests > 0 ? (cpu.user + cpu.system) / requests : NaN, sendLagMs: NaN };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, p50us: percentile(times, 0.5), p99us: percentile(times, 0.99), errors: result.errors + result.timeouts + result.non2xx, requests, loadCpuUs: requests > 0 ? (cpu.user + cpu.system) / requests : NaN, sendLagMs: NaN };
 }
 
 /** The open-loop generator in its own process (so that it does not share an event loop with autocannon's results). */
@@ -405,7 +405,7 @@ function report(rows: Row[], names: string[], variantNames: string[], peerNames:
 export function roomLeft(rows: Row[], sync: SyncLatency, middle: number): string[] {
   const out = ["**What the aims leave room for** (same run):", ""];
   out.push(
-    `- The disk: a ${sync.syncs}-times repeated 512-byte write + fdatasync in the stores' directory, before the targets started, takes ${ms(sync.p50)} ms at p50 and ${ms(sync.p99)} ms at p99 (max ${ms(sync.max)}). ` +
+    `- The disk: a ${sync.syncs}-times repeated ${sync.bytes}-byte write + fdatasync in the stores' directory, before the targets started, takes ${ms(sync.p50)} ms at p50 and ${ms(sync.p99)} ms at p99 (max ${ms(sync.max)}). ` +
       "Guard forwards a request only once its audit record is committed (synchronous=FULL), so its latency includes one such commit, and a request that arrives during a commit waits for two.",
   );
   const fixed = rows.find((r) => r.kind === "paced" && r.label === `${middle} req/s, JSON`)?.cells;

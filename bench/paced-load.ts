@@ -8,6 +8,7 @@
 //   node dist/bench/paced-load.js '{"url":…,"rate":1000,"seconds":5,"connections":64,"headers":{…},"body":"…"}'
 // prints one JSON line: { sent, ok, errors, p50, p90, p99, max } (milliseconds).
 import { Pool } from "undici";
+import { percentile } from "./percentile.js";
 
 export interface PacedOptions {
   url: string;
@@ -78,9 +79,8 @@ export async function paced(o: PacedOptions): Promise<PacedResult> {
   await Promise.all(inflight);
   await pool.close();
   times.sort((a, b) => a - b);
-  const pct = (q: number) => (times.length === 0 ? NaN : times[Math.min(times.length - 1, Math.floor(q * times.length))]!);
   const cpu = process.cpuUsage(cpuBefore);
-  return { sent: total, ok, errors, p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: times.length ? times[times.length - 1]! : NaN, maxSendLagMs: maxLag, cpuUs: cpu.user + cpu.system };
+  return { sent: total, ok, errors, p50: percentile(times, 0.5), p90: percentile(times, 0.9), p99: percentile(times, 0.99), max: times.length ? times[times.length - 1]! : NaN, maxSendLagMs: maxLag, cpuUs: cpu.user + cpu.system };
 }
 
 if (process.argv[1]?.endsWith("paced-load.js")) {
